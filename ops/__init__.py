@@ -1,0 +1,1 @@
+"""Operations for fargate-platform: the offline check (plan/check) and Automation API scripts."""
