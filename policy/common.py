@@ -202,6 +202,15 @@ def plain(value: Any, _path: tuple[Any, ...] = ()) -> Any:
     return value
 
 
+def known_or_none(read: Callable[[], Any]) -> Any:
+    """``read()``, or None when it hits an unknown value. For stack policies that must not give up on the
+    whole stack because one resource's unrelated property is unknown (e.g. matching resources by name)."""
+    try:
+        return read()
+    except UnknownValueError:
+        return None
+
+
 def as_int(value: Any) -> int | None:
     """An integer from an int, an integral float (protobuf numbers) or a numeric string; else None."""
     _check(value, ())
@@ -316,6 +325,7 @@ class Resource:
     urn: str
     props: Mapping[str, Any]
     parent: str = ""
+    dependencies: tuple[str, ...] = ()  # URNs this resource depends on (stack policies only)
 
     @property
     def kind(self) -> str:
@@ -334,7 +344,17 @@ class Resource:
             parent = resource.opts.parent
         else:
             parent = ""
-        return Resource(resource.resource_type, resource.name, resource.urn, resource.props, parent)
+        urns = [d.urn for d in resource.dependencies]
+        for deps in resource.property_dependencies.values():
+            urns.extend(d.urn for d in deps)
+        return Resource(
+            resource.resource_type,
+            resource.name,
+            resource.urn,
+            resource.props,
+            parent,
+            tuple(dict.fromkeys(urns)),
+        )
 
 
 def violation(resource: Resource, subject: str, requirement: str, fix: str) -> str:
@@ -471,6 +491,7 @@ def stack_policy(
 def of_types(resources: Iterable[Resource], types: Iterable[str]) -> list[Resource]:
     wanted = frozenset(types)
     return [r for r in resources if r.type in wanted]
+
 
 ADVISORY = EnforcementLevel.ADVISORY
 MANDATORY = EnforcementLevel.MANDATORY

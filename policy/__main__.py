@@ -1,0 +1,13 @@
+"""The fargate-platform policy pack: assembles the rules of each area. Started by the Pulumi CLI as
+``python -m pulumi.policy <engine> <pack dir>``; the PolicyPack constructor serves gRPC and never returns,
+so tests import the rule modules, never this file."""
+
+import cost
+import reliability
+from pulumi_policy import EnforcementLevel, PolicyPack
+
+PolicyPack(
+    "fargate-platform",
+    policies=cost.POLICIES + reliability.POLICIES,
+    enforcement_level=EnforcementLevel.ADVISORY,
+)
