@@ -2,12 +2,13 @@
 ``python -m pulumi.policy <engine> <pack dir>``; the PolicyPack constructor serves gRPC and never returns,
 so tests import the rule modules, never this file."""
 
+import budget
 import cost
 import reliability
 from pulumi_policy import EnforcementLevel, PolicyPack
 
 PolicyPack(
     "fargate-platform",
-    policies=cost.POLICIES + reliability.POLICIES,
+    policies=cost.POLICIES + reliability.POLICIES + budget.POLICIES,
     enforcement_level=EnforcementLevel.ADVISORY,
 )
