@@ -1,0 +1,373 @@
+"""IAM for one service: an execution role (used by ECS to start the task) and a distinct task role (used
+by the application), each with one inline policy listing exactly the ARNs it needs.
+
+- execution role: pull from the service's ECR repositories, write to its log group, read exactly its SSM
+  parameters and Secrets Manager secrets, decrypt with the customer-managed KMS keys of those secrets (the
+  AWS-managed `aws/ssm` key needs no grant);
+- task role: the permissions the service's config lists (S3 buckets, DynamoDB tables, SQS queues, SSM
+  parameter paths), plus the ECS Exec channel when exec is enabled.
+Both trust `ecs-tasks.amazonaws.com` only for tasks of this account (`aws:SourceAccount`). Inline policies
+only (`aws.iam.RolePolicy`), never mixed with managed-policy attachments on one role.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.naming import IAM_ROLE_LOGICAL_NAME_LIMIT, bounded_name
+
+PolicyDocument = dict[str, Any]
+
+# ssmmessages and logs:DescribeLogGroups have no resource-level permissions: AWS requires "*".
+EXEC_CHANNEL_ACTIONS = (
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+)
+
+
+def trust_policy(account_id: str, partition: str = "aws") -> PolicyDocument:
+    """Only ECS tasks of this account may assume the role (confused-deputy guard)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": account_id},
+                    "ArnLike": {"aws:SourceArn": f"arn:{partition}:ecs:*:{account_id}:*"},
+                },
+            }
+        ],
+    }
+
+
+def execution_policy(
+    *,
+    log_group_arns: Sequence[str],
+    ecr_repository_arns: Sequence[str] = (),
+    ssm_parameter_arns: Sequence[str] = (),
+    secret_arns: Sequence[str] = (),
+    kms_key_arns: Sequence[str] = (),
+) -> PolicyDocument:
+    """What ECS needs to start this service's tasks, and nothing else."""
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "WriteLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": sorted(f"{arn}:log-stream:*" for arn in set(log_group_arns)),
+        }
+    ]
+    if ecr_repository_arns:
+        statements += [
+            {
+                # GetAuthorizationToken is account-wide: it supports no resource restriction.
+                "Sid": "EcrLogin",
+                "Effect": "Allow",
+                "Action": "ecr:GetAuthorizationToken",
+                "Resource": "*",
+            },
+            {
+                "Sid": "PullImages",
+                "Effect": "Allow",
+                "Action": [
+                    "ecr:BatchCheckLayerAvailability",
+                    "ecr:BatchGetImage",
+                    "ecr:GetDownloadUrlForLayer",
+                ],
+                "Resource": sorted(set(ecr_repository_arns)),
+            },
+        ]
+    if ssm_parameter_arns:
+        statements.append(
+            {
+                "Sid": "ReadParameters",
+                "Effect": "Allow",
+                "Action": "ssm:GetParameters",
+                "Resource": sorted(set(ssm_parameter_arns)),
+            }
+        )
+    if secret_arns:
+        statements.append(
+            {
+                "Sid": "ReadSecrets",
+                "Effect": "Allow",
+                "Action": "secretsmanager:GetSecretValue",
+                "Resource": sorted(set(secret_arns)),
+            }
+        )
+    if kms_key_arns:
+        statements.append(
+            {
+                "Sid": "DecryptSecrets",
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": sorted(set(kms_key_arns)),
+            }
+        )
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+@dataclass(frozen=True)
+class TaskPermissions:
+    """Application permissions: ARNs of buckets, tables and queues; SSM parameter paths (`/app/prod`)."""
+
+    s3_read_bucket_arns: Sequence[str] = ()
+    s3_write_bucket_arns: Sequence[str] = ()
+    dynamodb_read_table_arns: Sequence[str] = ()
+    dynamodb_write_table_arns: Sequence[str] = ()
+    sqs_consume_queue_arns: Sequence[str] = ()
+    sqs_send_queue_arns: Sequence[str] = ()
+    ssm_paths: Sequence[str] = ()
+
+    def is_empty(self) -> bool:
+        return not any(
+            (
+                self.s3_read_bucket_arns,
+                self.s3_write_bucket_arns,
+                self.dynamodb_read_table_arns,
+                self.dynamodb_write_table_arns,
+                self.sqs_consume_queue_arns,
+                self.sqs_send_queue_arns,
+                self.ssm_paths,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class EfsAccess:
+    """Mounting one EFS file system through an access point (IAM authorization)."""
+
+    file_system_arn: str
+    access_point_arn: str | None
+    read_only: bool = False
+
+
+def task_policy(
+    permissions: TaskPermissions,
+    *,
+    efs: Sequence[EfsAccess] = (),
+    region: str,
+    account_id: str,
+    partition: str = "aws",
+    exec_enabled: bool = False,
+    exec_log_group_arn: str | None = None,
+) -> PolicyDocument | None:
+    """The application's permissions; None when it needs none (AWS rejects an empty policy)."""
+    p = permissions
+    statements: list[dict[str, Any]] = []
+
+    def add(sid: str, actions: list[str], resources: list[str]) -> None:
+        if resources:
+            statements.append(
+                {"Sid": sid, "Effect": "Allow", "Action": sorted(actions), "Resource": sorted(set(resources))}
+            )
+
+    s3_buckets = sorted(set(p.s3_read_bucket_arns) | set(p.s3_write_bucket_arns))
+    add("ListBuckets", ["s3:ListBucket", "s3:GetBucketLocation"], s3_buckets)
+    add("ReadObjects", ["s3:GetObject"], [f"{arn}/*" for arn in s3_buckets])
+    add("WriteObjects", ["s3:PutObject", "s3:DeleteObject"], [f"{arn}/*" for arn in p.s3_write_bucket_arns])
+
+    dynamo_tables = sorted(set(p.dynamodb_read_table_arns) | set(p.dynamodb_write_table_arns))
+    add(
+        "ReadTables",
+        [
+            "dynamodb:BatchGetItem",
+            "dynamodb:DescribeTable",
+            "dynamodb:GetItem",
+            "dynamodb:Query",
+            "dynamodb:Scan",
+        ],
+        dynamo_tables + [f"{arn}/index/*" for arn in dynamo_tables],
+    )
+    add(
+        "WriteTables",
+        ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+        list(p.dynamodb_write_table_arns),
+    )
+    add(
+        "ConsumeQueues",
+        ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"],
+        list(p.sqs_consume_queue_arns),
+    )
+    add("SendToQueues", ["sqs:GetQueueAttributes", "sqs:SendMessage"], list(p.sqs_send_queue_arns))
+    add(
+        "ReadParameterPaths",
+        ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
+        [
+            arn
+            for path in p.ssm_paths
+            for arn in (
+                f"arn:{partition}:ssm:{region}:{account_id}:parameter{path.rstrip('/')}",
+                f"arn:{partition}:ssm:{region}:{account_id}:parameter{path.rstrip('/')}/*",
+            )
+        ],
+    )
+    for index, access in enumerate(efs):
+        actions = ["elasticfilesystem:ClientMount"] + (
+            [] if access.read_only else ["elasticfilesystem:ClientWrite"]
+        )
+        statement: dict[str, Any] = {
+            "Sid": f"MountEfs{index}",
+            "Effect": "Allow",
+            "Action": actions,
+            "Resource": access.file_system_arn,
+        }
+        if access.access_point_arn:
+            statement["Condition"] = {
+                "StringEquals": {"elasticfilesystem:AccessPointArn": access.access_point_arn}
+            }
+        statements.append(statement)
+    if exec_enabled:
+        statements.append(
+            {"Sid": "ExecChannel", "Effect": "Allow", "Action": list(EXEC_CHANNEL_ACTIONS), "Resource": "*"}
+        )
+        if exec_log_group_arn:
+            statements.append(
+                {
+                    "Sid": "ExecSessionLogs",
+                    "Effect": "Allow",
+                    "Action": ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+                    "Resource": [f"{exec_log_group_arn}:log-stream:*"],
+                }
+            )
+            statements.append(
+                {
+                    "Sid": "ExecFindLogGroup",
+                    "Effect": "Allow",
+                    "Action": "logs:DescribeLogGroups",
+                    "Resource": "*",
+                }
+            )
+    if not statements:
+        return None
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+@dataclass(frozen=True)
+class EfsMountAccess:
+    """EfsAccess with Pulumi inputs (the file system may be created in the same run)."""
+
+    file_system_arn: pulumi.Input[str]
+    access_point_arn: pulumi.Input[str] | None
+    read_only: bool = False
+
+
+@dataclass
+class ServiceRolesArgs:
+    account_id: pulumi.Input[str]
+    region: pulumi.Input[str]
+    log_group_arn: pulumi.Input[str]
+    ecr_repository_arns: Sequence[pulumi.Input[str]] = ()
+    ssm_parameter_arns: Sequence[pulumi.Input[str]] = ()
+    secret_arns: Sequence[pulumi.Input[str]] = ()
+    kms_key_arns: Sequence[pulumi.Input[str]] = ()
+    task_permissions: TaskPermissions = field(default_factory=TaskPermissions)
+    efs: Sequence[EfsMountAccess] = ()
+    enable_execute_command: bool = False
+    exec_log_group_arn: pulumi.Input[str] | None = None
+    partition: str = "aws"
+    tags: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+
+
+def _json(document: pulumi.Output[Any]) -> pulumi.Output[str]:
+    return document.apply(lambda d: json.dumps(d, sort_keys=True))
+
+
+class ServiceRoles(pulumi.ComponentResource):
+    """The execution role and the task role of one service."""
+
+    execution_role: aws.iam.Role
+    task_role: aws.iam.Role
+    execution_policy: aws.iam.RolePolicy
+    task_policy: aws.iam.RolePolicy | None
+
+    def __init__(self, name: str, args: ServiceRolesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("fargate-platform:index:ServiceRoles", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        tags = dict(args.tags)
+        trust = _json(
+            pulumi.Output.from_input(args.account_id).apply(lambda a: trust_policy(a, args.partition))
+        )
+
+        self.execution_role = aws.iam.Role(
+            bounded_name(f"{name}-exec", IAM_ROLE_LOGICAL_NAME_LIMIT),
+            assume_role_policy=trust,
+            description=f"ECS execution role of {name}: image pull, logs, its own secrets",
+            tags=tags,
+            opts=child,
+        )
+        self.task_role = aws.iam.Role(
+            bounded_name(f"{name}-task", IAM_ROLE_LOGICAL_NAME_LIMIT),
+            assume_role_policy=trust,
+            description=f"ECS task role of {name}: the application's own permissions",
+            tags=tags,
+            opts=child,
+        )
+
+        execution_document = pulumi.Output.all(
+            log=args.log_group_arn,
+            ecr=pulumi.Output.all(*args.ecr_repository_arns),
+            ssm=pulumi.Output.all(*args.ssm_parameter_arns),
+            secrets=pulumi.Output.all(*args.secret_arns),
+            kms=pulumi.Output.all(*args.kms_key_arns),
+        ).apply(
+            lambda v: execution_policy(
+                log_group_arns=[v["log"]],
+                ecr_repository_arns=v["ecr"],
+                ssm_parameter_arns=v["ssm"],
+                secret_arns=v["secrets"],
+                kms_key_arns=v["kms"],
+            )
+        )
+        self.execution_policy = aws.iam.RolePolicy(
+            f"{name}-exec",
+            role=self.execution_role.id,
+            policy=_json(execution_document),
+            opts=child,
+        )
+
+        # Whether a task policy exists is decided from plain values, never from Outputs.
+        self.task_policy = None
+        if not args.task_permissions.is_empty() or args.enable_execute_command or args.efs:
+            task_document = pulumi.Output.all(
+                region=args.region,
+                account=args.account_id,
+                exec_log=args.exec_log_group_arn,
+                efs=pulumi.Output.all(
+                    *(pulumi.Output.all(e.file_system_arn, e.access_point_arn) for e in args.efs)
+                ),
+            ).apply(
+                lambda v: task_policy(
+                    args.task_permissions,
+                    efs=[
+                        EfsAccess(fs_arn, ap_arn, e.read_only)
+                        for (fs_arn, ap_arn), e in zip(v["efs"], args.efs, strict=True)
+                    ],
+                    region=v["region"],
+                    account_id=v["account"],
+                    partition=args.partition,
+                    exec_enabled=args.enable_execute_command,
+                    exec_log_group_arn=v["exec_log"],
+                )
+            )
+            self.task_policy = aws.iam.RolePolicy(
+                f"{name}-task",
+                role=self.task_role.id,
+                policy=_json(task_document),
+                opts=child,
+            )
+
+        self.register_outputs(
+            {"executionRoleArn": self.execution_role.arn, "taskRoleArn": self.task_role.arn}
+        )

@@ -1,0 +1,223 @@
+"""Network: a new awsx VPC (NAT none/single/one per AZ) or an existing VPC, and the security groups.
+
+Security groups (every rule a standalone resource, so tests and the policy pack see each one):
+- the load balancer's group accepts only its listener ports (80, and 443 with a certificate) from anywhere
+  (IPv4 and IPv6) and may send only to the task groups, on each service's port;
+- one task group per service accepts only from the load balancer's group on the service's port (when the
+  service is routed) and from the task groups of the peer services allowed to call it (discovery);
+- no group has a default open ingress. Tasks may send anywhere (image pulls, AWS APIs, external services).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_awsx as awsx
+
+NatGateways = Literal["none", "single", "perAz"]
+
+_NAT_STRATEGY = {
+    "none": awsx.ec2.NatGatewayStrategy.NONE,
+    "single": awsx.ec2.NatGatewayStrategy.SINGLE,
+    "perAz": awsx.ec2.NatGatewayStrategy.ONE_PER_AZ,
+}
+
+
+@dataclass(frozen=True)
+class NewVpcArgs:
+    """Create a VPC with awsx: public subnets always, private subnets unless there is no NAT gateway."""
+
+    cidr_block: str = "10.0.0.0/16"
+    availability_zones: int = 2
+    nat_gateways: NatGateways = "none"
+
+
+@dataclass(frozen=True)
+class ExistingVpcArgs:
+    """Use an existing VPC and its subnets."""
+
+    vpc_id: pulumi.Input[str]
+    public_subnet_ids: Sequence[pulumi.Input[str]]
+    private_subnet_ids: Sequence[pulumi.Input[str]] = ()
+
+
+@dataclass(frozen=True)
+class ServiceIngress:
+    """Who may reach one service's tasks, on its port."""
+
+    port: int
+    from_load_balancer: bool = False
+    from_services: Sequence[str] = ()
+
+
+@dataclass
+class NetworkArgs:
+    vpc: NewVpcArgs | ExistingVpcArgs
+    services: Mapping[str, ServiceIngress]
+    load_balancer_ports: Sequence[int] = (80,)
+    tags: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+
+
+def check_network_args(args: NetworkArgs) -> None:
+    """Guard clauses; raise ValueError naming the argument and the fix."""
+    if isinstance(args.vpc, NewVpcArgs):
+        if args.vpc.nat_gateways not in _NAT_STRATEGY:
+            raise ValueError(
+                f"nat_gateways must be one of none, single, perAz; got {args.vpc.nat_gateways!r}."
+            )
+        if not 1 <= args.vpc.availability_zones <= 6:
+            raise ValueError(
+                f"availability_zones must be between 1 and 6, got {args.vpc.availability_zones}."
+            )
+    elif not args.vpc.public_subnet_ids:
+        raise ValueError("An existing VPC needs public_subnet_ids for the load balancer.")
+    for port in args.load_balancer_ports:
+        if port not in (80, 443):
+            raise ValueError(f"The load balancer may only listen on 80 and 443, got {port}.")
+    for svc, ingress in args.services.items():
+        for peer in ingress.from_services:
+            if peer not in args.services:
+                raise ValueError(
+                    f"Service `{svc}` accepts traffic from `{peer}`, which is not a service "
+                    f"(services: {', '.join(sorted(args.services))})."
+                )
+
+
+class Network(pulumi.ComponentResource):
+    """The VPC (new or existing) and the security groups of the load balancer and of each service."""
+
+    vpc_id: pulumi.Output[str]
+    public_subnet_ids: pulumi.Output[list[str]]
+    private_subnet_ids: pulumi.Output[list[str]]
+    vpc: awsx.ec2.Vpc | None
+    load_balancer_security_group: aws.ec2.SecurityGroup
+    service_security_groups: dict[str, aws.ec2.SecurityGroup]
+
+    def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("fargate-platform:index:Network", name, None, opts)
+        check_network_args(args)
+        child = pulumi.ResourceOptions(parent=self)
+        tags = dict(args.tags)
+
+        if isinstance(args.vpc, NewVpcArgs):
+            subnet_specs = [awsx.ec2.SubnetSpecArgs(type=awsx.ec2.SubnetType.PUBLIC, cidr_mask=20)]
+            if args.vpc.nat_gateways != "none":
+                subnet_specs.append(awsx.ec2.SubnetSpecArgs(type=awsx.ec2.SubnetType.PRIVATE, cidr_mask=20))
+            self.vpc = awsx.ec2.Vpc(
+                f"{name}-vpc",
+                awsx.ec2.VpcArgs(
+                    cidr_block=args.vpc.cidr_block,
+                    number_of_availability_zones=args.vpc.availability_zones,
+                    nat_gateways=awsx.ec2.NatGatewayConfigurationArgs(
+                        strategy=_NAT_STRATEGY[args.vpc.nat_gateways]
+                    ),
+                    subnet_strategy=awsx.ec2.SubnetAllocationStrategy.AUTO,
+                    subnet_specs=subnet_specs,
+                    enable_dns_hostnames=True,
+                    enable_dns_support=True,
+                    tags=tags,
+                ),
+                opts=child,
+            )
+            self.vpc_id = self.vpc.vpc_id
+            self.public_subnet_ids = self.vpc.public_subnet_ids.apply(list)
+            self.private_subnet_ids = self.vpc.private_subnet_ids.apply(list)
+        else:
+            self.vpc = None
+            self.vpc_id = pulumi.Output.from_input(args.vpc.vpc_id)
+            self.public_subnet_ids = pulumi.Output.all(*args.vpc.public_subnet_ids).apply(list)
+            self.private_subnet_ids = pulumi.Output.all(*args.vpc.private_subnet_ids).apply(list)
+
+        self.load_balancer_security_group = aws.ec2.SecurityGroup(
+            f"{name}-alb",
+            description="Load balancer: HTTP(S) from anywhere, out only to the service tasks",
+            vpc_id=self.vpc_id,
+            tags={**tags, "Name": f"{name}-alb"},
+            opts=child,
+        )
+        alb_sg_id = self.load_balancer_security_group.id
+        for port in sorted(set(args.load_balancer_ports)):
+            for family, cidr in (("v4", "0.0.0.0/0"), ("v6", "::/0")):
+                aws.vpc.SecurityGroupIngressRule(
+                    f"{name}-alb-in-{port}-{family}",
+                    security_group_id=alb_sg_id,
+                    ip_protocol="tcp",
+                    from_port=port,
+                    to_port=port,
+                    cidr_ipv4=cidr if family == "v4" else None,
+                    cidr_ipv6=cidr if family == "v6" else None,
+                    description=f"Clients to the load balancer on {port}",
+                    tags=tags,
+                    opts=child,
+                )
+
+        self.service_security_groups = {
+            svc: aws.ec2.SecurityGroup(
+                f"{name}-{svc}-tasks",
+                description=f"Tasks of {svc}: only from the load balancer and allowed peers",
+                vpc_id=self.vpc_id,
+                tags={**tags, "Name": f"{name}-{svc}-tasks"},
+                opts=child,
+            )
+            for svc in args.services
+        }
+        for svc, ingress in args.services.items():
+            task_sg_id = self.service_security_groups[svc].id
+            if ingress.from_load_balancer:
+                aws.vpc.SecurityGroupIngressRule(
+                    f"{name}-{svc}-from-alb",
+                    security_group_id=task_sg_id,
+                    referenced_security_group_id=alb_sg_id,
+                    ip_protocol="tcp",
+                    from_port=ingress.port,
+                    to_port=ingress.port,
+                    description=f"Load balancer to {svc} on {ingress.port}",
+                    tags=tags,
+                    opts=child,
+                )
+                aws.vpc.SecurityGroupEgressRule(
+                    f"{name}-alb-to-{svc}",
+                    security_group_id=alb_sg_id,
+                    referenced_security_group_id=task_sg_id,
+                    ip_protocol="tcp",
+                    from_port=ingress.port,
+                    to_port=ingress.port,
+                    description=f"Load balancer to {svc} on {ingress.port}",
+                    tags=tags,
+                    opts=child,
+                )
+            for peer in ingress.from_services:
+                aws.vpc.SecurityGroupIngressRule(
+                    f"{name}-{svc}-from-{peer}",
+                    security_group_id=task_sg_id,
+                    referenced_security_group_id=self.service_security_groups[peer].id,
+                    ip_protocol="tcp",
+                    from_port=ingress.port,
+                    to_port=ingress.port,
+                    description=f"{peer} to {svc} on {ingress.port} (service discovery)",
+                    tags=tags,
+                    opts=child,
+                )
+            aws.vpc.SecurityGroupEgressRule(
+                f"{name}-{svc}-out",
+                security_group_id=task_sg_id,
+                ip_protocol="-1",
+                cidr_ipv4="0.0.0.0/0",
+                description="Outbound: image pulls, AWS APIs, peers and external services",
+                tags=tags,
+                opts=child,
+            )
+
+        self.register_outputs(
+            {
+                "vpcId": self.vpc_id,
+                "publicSubnetIds": self.public_subnet_ids,
+                "privateSubnetIds": self.private_subnet_ids,
+                "loadBalancerSecurityGroupId": alb_sg_id,
+                "serviceSecurityGroupIds": {k: v.id for k, v in self.service_security_groups.items()},
+            }
+        )
