@@ -423,7 +423,7 @@ def _check_insights(resource: Resource, config: Config, report: Report) -> None:
     if mode == "any":
         return
     actual = cluster_insights(resource)
-    shown = actual or "unset (account default, disabled unless changed)"
+    shown = actual or "unset: the account default, disabled unless changed"
     setting = '{name: "containerInsights", value: "%s"} in settings'
     if mode == "disabled" and actual not in (None, "disabled"):
         report(
