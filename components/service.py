@@ -1,0 +1,538 @@
+"""FargateService: everything one service needs besides the shared cluster, network and load balancer.
+
+Children (all named `<name>-<suffix>`): the log group; images (ECR repository + awsx build when built
+here); SSM SecureString parameters for generated, stack and composed secrets; EFS volumes; the execution
+and task roles (a ServiceRoles component); the task definition (awsvpc, FARGATE, its container definitions
+as JSON from containers.py); the Cloud Map service when discoverable; the ECS service (capacity provider
+strategy, circuit breaker with rollback, load balancer registration); autoscaling target and policies.
+Secrets reach containers only as `valueFrom` ARNs in the container `secrets` field.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pulumi
+import pulumi_aws as aws
+
+from components import containers as cdefs
+from components.cluster import CapacityShare
+from components.iam import EfsMountAccess, ServiceRoles, ServiceRolesArgs, TaskPermissions
+from components.images import ImageSource, resolve_image
+from components.secrets import (
+    SecretRef,
+    SecretsManagerRef,
+    SsmParameterRef,
+    StoredRef,
+    StoredSecret,
+    create_parameters,
+    secrets_manager_value_from,
+    ssm_parameter_arn,
+)
+from components.storage import EfsVolume, create_efs_volumes, task_definition_volume
+
+Architecture = Literal["x86_64", "arm64"]
+
+
+@dataclass
+class ContainerArgs:
+    """One container of the task; the first container of a service is its main container."""
+
+    name: str
+    image: ImageSource
+    port: int | None = None
+    cpu: int | None = None
+    memory: int | None = None
+    essential: bool = True
+    command: Sequence[str] | None = None
+    entry_point: Sequence[str] | None = None
+    working_directory: str | None = None
+    environment: Mapping[str, str] = field(default_factory=dict)
+    secrets: Mapping[str, SecretRef] = field(default_factory=dict)
+    health_check: cdefs.HealthCheck | None = None
+    depends_on: Mapping[str, cdefs.DependsOnCondition] = field(default_factory=dict)
+    readonly_root_filesystem: bool = True
+    user: str | None = None
+    add_capabilities: Sequence[str] = ()
+    scratch_paths: Sequence[str] = ()  # writable, task-local paths for a read-only root filesystem
+    mounts: Sequence[cdefs.MountPoint] = ()  # EFS volumes of the service, by volume name
+
+
+@dataclass(frozen=True)
+class AutoscalingArgs:
+    min_capacity: int
+    max_capacity: int
+    cpu_target: float | None = None
+    memory_target: float | None = None
+    requests_per_target: int | None = None
+    scale_in_cooldown: int = 300
+    scale_out_cooldown: int = 60
+
+
+@dataclass(frozen=True)
+class DeploymentArgs:
+    circuit_breaker: bool = True
+    rollback: bool = True
+    minimum_healthy_percent: int = 100
+    maximum_percent: int = 200
+    health_check_grace_period: int = 60
+
+
+@dataclass(frozen=True)
+class RoutingArgs:
+    """Registration with the shared load balancer's target group of this service."""
+
+    target_group_arn: pulumi.Input[str]
+    target_group_arn_suffix: pulumi.Input[str]
+    load_balancer_arn_suffix: pulumi.Input[str]
+    dependencies: Sequence[pulumi.Resource] = ()
+
+
+@dataclass(frozen=True)
+class DiscoveryArgs:
+    namespace_id: pulumi.Input[str]
+    namespace_name: str
+    name: str
+
+
+@dataclass
+class FargateServiceArgs:
+    cluster_arn: pulumi.Input[str]
+    cluster_name: pulumi.Input[str]
+    containers: Sequence[ContainerArgs]
+    cpu: int
+    memory: int
+    vpc_id: pulumi.Input[str]
+    subnet_ids: pulumi.Input[Sequence[str]]
+    subnet_count: int
+    security_group_id: pulumi.Input[str]
+    region: pulumi.Input[str]
+    account_id: pulumi.Input[str]
+    family: str
+    log_group_name: str
+    log_retention_days: int
+    parameter_prefix: str
+    capacity: Sequence[CapacityShare] = (CapacityShare("FARGATE", weight=1),)
+    architecture: Architecture = "x86_64"
+    assign_public_ip: bool = False
+    desired_count: int = 1
+    partition: str = "aws"
+    protect_logs: bool = False
+    stored_secrets: Mapping[str, StoredSecret] = field(default_factory=dict)
+    parameter_kms_key_arn: str | None = None
+    efs_volumes: Sequence[EfsVolume] = ()
+    ephemeral_storage_gib: int | None = None
+    routing: RoutingArgs | None = None
+    discovery: DiscoveryArgs | None = None
+    autoscaling: AutoscalingArgs | None = None
+    deployment: DeploymentArgs = DeploymentArgs()
+    enable_execute_command: bool = False
+    exec_log_group_arn: pulumi.Input[str] | None = None
+    task_permissions: TaskPermissions = field(default_factory=TaskPermissions)
+    image_tag: str | None = None
+    depends_on: Sequence[pulumi.Resource] = ()
+    tags: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+
+
+# ECS Exec's SSM agent writes to these paths; with a read-only root filesystem they get scratch volumes
+# (AWS's documented requirement is a writable root; this workaround is from aws/containers-roadmap#1359).
+EXEC_AGENT_PATHS = ("/managed-agents", "/var/lib/amazon/ssm", "/var/log/amazon/ssm")
+
+
+def scratch_volume_name(container: str, index: int) -> str:
+    return f"{container}-scratch-{index}"
+
+
+def scratch_paths(container: ContainerArgs, exec_enabled: bool) -> list[str]:
+    """The container's writable paths, plus the exec agent's when exec runs on a read-only root."""
+    paths = list(dict.fromkeys(container.scratch_paths))
+    if exec_enabled and container.readonly_root_filesystem:
+        paths += [p for p in EXEC_AGENT_PATHS if p not in paths]
+    return paths
+
+
+def check_service_args(name: str, args: FargateServiceArgs) -> None:
+    """Guard clauses; raise ValueError naming the service, the argument and the fix."""
+    if not args.containers:
+        raise ValueError(f"Service `{name}` needs at least one container.")
+    main = args.containers[0]
+    if (args.routing or args.discovery) and main.port is None:
+        raise ValueError(
+            f"Service `{name}` is routed or discoverable, so its main container `{main.name}` needs a port."
+        )
+    volume_names = {v.name for v in args.efs_volumes}
+    for container in args.containers:
+        for mount in container.mounts:
+            if mount.source_volume not in volume_names:
+                raise ValueError(
+                    f"Container `{container.name}` of `{name}` mounts `{mount.source_volume}`, which is not "
+                    f"a volume of the service (volumes: {', '.join(sorted(volume_names)) or 'none'})."
+                )
+        for stored in (r for r in container.secrets.values() if isinstance(r, StoredRef)):
+            if stored.key not in args.stored_secrets:
+                raise ValueError(
+                    f"Container `{container.name}` of `{name}` uses secret `{stored.key}`, which the service "
+                    "does not define."
+                )
+    sized = [c for c in args.containers if c.cpu is not None]
+    if sum(c.cpu or 0 for c in sized) > args.cpu:
+        raise ValueError(f"The containers of `{name}` reserve more cpu than the task's {args.cpu}.")
+    if sum(c.memory or 0 for c in args.containers) > args.memory:
+        raise ValueError(f"The containers of `{name}` reserve more memory than the task's {args.memory} MiB.")
+    if args.autoscaling is not None:
+        a = args.autoscaling
+        if not 0 <= a.min_capacity <= a.max_capacity:
+            raise ValueError(f"Autoscaling of `{name}`: need 0 <= min_capacity <= max_capacity.")
+        if a.cpu_target is None and a.memory_target is None and a.requests_per_target is None:
+            raise ValueError(f"Autoscaling of `{name}` needs a cpu, memory or request-count target.")
+        if a.requests_per_target is not None and args.routing is None:
+            raise ValueError(f"Autoscaling of `{name}` on request count needs the service to be routed.")
+
+
+class FargateService(pulumi.ComponentResource):
+    """One ECS service on Fargate with its task definition, roles, logs, secrets and scaling."""
+
+    service: aws.ecs.Service
+    task_definition: aws.ecs.TaskDefinition
+    log_group: aws.cloudwatch.LogGroup
+    roles: ServiceRoles
+    parameters: dict[str, aws.ssm.Parameter]
+    discovery_service: aws.servicediscovery.Service | None
+    discovery_name: str | None
+    scaling_target: aws.appautoscaling.Target | None
+    scaling_policies: dict[str, aws.appautoscaling.Policy]
+    container_name: str
+    container_port: int | None
+
+    def __init__(
+        self, name: str, args: FargateServiceArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("fargate-platform:index:FargateService", name, None, opts)
+        check_service_args(name, args)
+        child = pulumi.ResourceOptions(parent=self)
+        tags = dict(args.tags)
+        main = args.containers[0]
+        self.container_name = main.name
+        self.container_port = main.port
+
+        self.log_group = aws.cloudwatch.LogGroup(
+            f"{name}-logs",
+            name=args.log_group_name,
+            retention_in_days=args.log_retention_days,
+            tags=tags,
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect_logs),
+        )
+
+        images = {
+            c.name: resolve_image(
+                name if c is main else f"{name}-{c.name}",
+                c.image,
+                architecture=args.architecture,
+                image_tag=args.image_tag,
+                partition=args.partition,
+                parent=self,
+                tags=tags,
+            )
+            for c in args.containers
+        }
+
+        self.parameters = create_parameters(
+            name,
+            stored=args.stored_secrets,
+            parameter_prefix=args.parameter_prefix,
+            kms_key_arn=args.parameter_kms_key_arn,
+            parent=self,
+            tags=tags,
+        )
+        value_from, ssm_arns, secret_arns, kms_arns = self._secret_references(args)
+
+        efs_mounts = create_efs_volumes(
+            name,
+            volumes=args.efs_volumes,
+            vpc_id=args.vpc_id,
+            subnet_ids=args.subnet_ids,
+            subnet_count=args.subnet_count,
+            task_security_group_id=args.security_group_id,
+            region=args.region,
+            account_id=args.account_id,
+            partition=args.partition,
+            parent=self,
+            tags=tags,
+        )
+        read_only_volumes = {
+            m.source_volume
+            for c in args.containers
+            for m in c.mounts
+            if m.read_only
+            and all(
+                n.read_only for d in args.containers for n in d.mounts if n.source_volume == m.source_volume
+            )
+        }
+
+        self.roles = ServiceRoles(
+            f"{name}-iam",
+            ServiceRolesArgs(
+                account_id=args.account_id,
+                region=args.region,
+                log_group_arn=self.log_group.arn,
+                ecr_repository_arns=[
+                    i.repository_arn for i in images.values() if i.repository_arn is not None
+                ],
+                ssm_parameter_arns=ssm_arns,
+                secret_arns=secret_arns,
+                kms_key_arns=kms_arns,
+                task_permissions=args.task_permissions,
+                efs=[
+                    EfsMountAccess(m.file_system_arn, m.access_point_arn, m.volume_name in read_only_volumes)
+                    for m in efs_mounts
+                ],
+                enable_execute_command=args.enable_execute_command,
+                exec_log_group_arn=args.exec_log_group_arn,
+                partition=args.partition,
+                tags=tags,
+            ),
+            opts=child,
+        )
+
+        container_definitions = pulumi.Output.all(
+            images=pulumi.Output.all(**{c: i.uri for c, i in images.items()}),
+            secrets=pulumi.Output.all(**{c: pulumi.Output.all(**refs) for c, refs in value_from.items()}),
+            region=args.region,
+            log_group=self.log_group.name,
+        ).apply(lambda v: json.dumps(self._container_definitions(args, v)))
+
+        volumes = [task_definition_volume(m) for m in efs_mounts] + [
+            aws.ecs.TaskDefinitionVolumeArgs(name=scratch_volume_name(c.name, i))
+            for c in args.containers
+            for i, _ in enumerate(scratch_paths(c, args.enable_execute_command))
+        ]
+        self.task_definition = aws.ecs.TaskDefinition(
+            f"{name}-task",
+            family=args.family,
+            network_mode="awsvpc",
+            requires_compatibilities=["FARGATE"],
+            cpu=str(args.cpu),
+            memory=str(args.memory),
+            runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
+                cpu_architecture=args.architecture.upper(), operating_system_family="LINUX"
+            ),
+            execution_role_arn=self.roles.execution_role.arn,
+            task_role_arn=self.roles.task_role.arn,
+            container_definitions=container_definitions,
+            volumes=volumes or None,
+            ephemeral_storage=(
+                aws.ecs.TaskDefinitionEphemeralStorageArgs(size_in_gib=args.ephemeral_storage_gib)
+                if args.ephemeral_storage_gib
+                else None
+            ),
+            tags=tags,
+            opts=child,
+        )
+
+        self.discovery_service = None
+        self.discovery_name = None
+        if args.discovery is not None:
+            self.discovery_service = aws.servicediscovery.Service(
+                f"{name}-discovery",
+                name=args.discovery.name,
+                dns_config=aws.servicediscovery.ServiceDnsConfigArgs(
+                    namespace_id=args.discovery.namespace_id,
+                    routing_policy="MULTIVALUE",
+                    dns_records=[aws.servicediscovery.ServiceDnsConfigDnsRecordArgs(ttl=10, type="A")],
+                ),
+                tags=tags,
+                opts=child,
+            )
+            self.discovery_name = f"{args.discovery.name}.{args.discovery.namespace_name}"
+
+        deployment = args.deployment
+        self.service = aws.ecs.Service(
+            f"{name}-service",
+            cluster=args.cluster_arn,
+            task_definition=self.task_definition.arn,
+            desired_count=args.desired_count,
+            capacity_provider_strategies=[
+                aws.ecs.ServiceCapacityProviderStrategyArgs(
+                    capacity_provider=share.provider, weight=share.weight, base=share.base
+                )
+                for share in args.capacity
+            ],
+            platform_version="LATEST",
+            network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
+                subnets=args.subnet_ids,
+                security_groups=[args.security_group_id],
+                assign_public_ip=args.assign_public_ip,
+            ),
+            deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(
+                enable=deployment.circuit_breaker, rollback=deployment.rollback
+            ),
+            deployment_minimum_healthy_percent=deployment.minimum_healthy_percent,
+            deployment_maximum_percent=deployment.maximum_percent,
+            health_check_grace_period_seconds=(
+                deployment.health_check_grace_period if args.routing is not None else None
+            ),
+            enable_execute_command=args.enable_execute_command,
+            load_balancers=(
+                [
+                    aws.ecs.ServiceLoadBalancerArgs(
+                        target_group_arn=args.routing.target_group_arn,
+                        container_name=main.name,
+                        container_port=main.port or 0,
+                    )
+                ]
+                if args.routing is not None
+                else None
+            ),
+            service_registries=(
+                aws.ecs.ServiceServiceRegistriesArgs(registry_arn=self.discovery_service.arn)
+                if self.discovery_service is not None
+                else None
+            ),
+            propagate_tags="SERVICE",
+            enable_ecs_managed_tags=True,
+            tags=tags,
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=[*args.depends_on, *(args.routing.dependencies if args.routing else ())],
+                # Autoscaling owns the running count once it is on.
+                ignore_changes=["desiredCount"] if args.autoscaling is not None else None,
+            ),
+        )
+
+        self.scaling_target = None
+        self.scaling_policies = {}
+        if args.autoscaling is not None:
+            self._autoscaling(name, args, args.autoscaling)
+
+        self.register_outputs(
+            {
+                "serviceName": self.service.name,
+                "taskDefinitionArn": self.task_definition.arn,
+                "taskDefinitionFamily": self.task_definition.family,
+                "taskDefinitionRevision": self.task_definition.revision,
+                "containerName": self.container_name,
+                "containerPort": self.container_port,
+                "logGroup": self.log_group.name,
+                "discoveryName": self.discovery_name,
+            }
+        )
+
+    def _secret_references(
+        self, args: FargateServiceArgs
+    ) -> tuple[
+        dict[str, dict[str, pulumi.Input[str]]],
+        list[pulumi.Input[str]],
+        list[pulumi.Input[str]],
+        list[pulumi.Input[str]],
+    ]:
+        """Per container env-name → valueFrom, and the ARNs the execution role may read and decrypt."""
+        value_from: dict[str, dict[str, pulumi.Input[str]]] = {}
+        ssm_arns: dict[str, pulumi.Input[str]] = {}
+        secret_arns: dict[str, pulumi.Input[str]] = {}
+        kms_arns: dict[str, pulumi.Input[str]] = {}
+        if args.parameter_kms_key_arn and self.parameters:
+            kms_arns[args.parameter_kms_key_arn] = args.parameter_kms_key_arn
+        context = pulumi.Output.all(args.region, args.account_id)
+        for container in args.containers:
+            refs: dict[str, pulumi.Input[str]] = {}
+            for env, ref in container.secrets.items():
+                if isinstance(ref, StoredRef):
+                    arn: pulumi.Input[str] = self.parameters[ref.key].arn
+                    ssm_arns[f"stored:{ref.key}"] = arn
+                elif isinstance(ref, SsmParameterRef):
+                    arn = context.apply(
+                        lambda v, p=ref.parameter: ssm_parameter_arn(
+                            p, region=v[0], account_id=v[1], partition=args.partition
+                        )
+                    )
+                    ssm_arns[f"ssm:{ref.parameter}"] = arn
+                else:
+                    assert isinstance(ref, SecretsManagerRef)
+                    arn = secrets_manager_value_from(ref)
+                    secret_arns[ref.arn] = ref.arn
+                if not isinstance(ref, StoredRef) and ref.kms_key_arn:
+                    kms_arns[ref.kms_key_arn] = ref.kms_key_arn
+                refs[env] = arn
+            value_from[container.name] = refs
+        return value_from, list(ssm_arns.values()), list(secret_arns.values()), list(kms_arns.values())
+
+    @staticmethod
+    def _container_definitions(args: FargateServiceArgs, resolved: Mapping[str, Any]) -> list[dict[str, Any]]:
+        specs = []
+        for c in args.containers:
+            scratch = [
+                cdefs.MountPoint(scratch_volume_name(c.name, i), path, read_only=False)
+                for i, path in enumerate(scratch_paths(c, args.enable_execute_command))
+            ]
+            specs.append(
+                cdefs.ContainerSpec(
+                    name=c.name,
+                    image=resolved["images"][c.name],
+                    essential=c.essential,
+                    port=c.port,
+                    cpu=c.cpu,
+                    memory=c.memory,
+                    command=c.command,
+                    entry_point=c.entry_point,
+                    working_directory=c.working_directory,
+                    environment=c.environment,
+                    secrets=resolved["secrets"][c.name],
+                    health_check=c.health_check,
+                    depends_on=c.depends_on,
+                    readonly_root_filesystem=c.readonly_root_filesystem,
+                    user=c.user,
+                    add_capabilities=c.add_capabilities,
+                    mount_points=[*c.mounts, *scratch],
+                )
+            )
+        logs = cdefs.LogSettings(group=resolved["log_group"], region=resolved["region"], stream_prefix="ecs")
+        return cdefs.container_definitions(specs, logs)
+
+    def _autoscaling(self, name: str, args: FargateServiceArgs, a: AutoscalingArgs) -> None:
+        resource_id = pulumi.Output.all(args.cluster_name, self.service.name).apply(
+            lambda v: f"service/{v[0]}/{v[1]}"
+        )
+        self.scaling_target = aws.appautoscaling.Target(
+            f"{name}-scaling",
+            service_namespace="ecs",
+            scalable_dimension="ecs:service:DesiredCount",
+            resource_id=resource_id,
+            min_capacity=a.min_capacity,
+            max_capacity=a.max_capacity,
+            tags=dict(args.tags),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        metrics: list[tuple[str, str, float, pulumi.Input[str] | None]] = []
+        if a.cpu_target is not None:
+            metrics.append(("cpu", "ECSServiceAverageCPUUtilization", a.cpu_target, None))
+        if a.memory_target is not None:
+            metrics.append(("memory", "ECSServiceAverageMemoryUtilization", a.memory_target, None))
+        if a.requests_per_target is not None and args.routing is not None:
+            label = pulumi.Output.all(
+                args.routing.load_balancer_arn_suffix, args.routing.target_group_arn_suffix
+            ).apply(lambda v: f"{v[0]}/{v[1]}")
+            metrics.append(("requests", "ALBRequestCountPerTarget", float(a.requests_per_target), label))
+        for suffix, metric, target, label in metrics:
+            self.scaling_policies[suffix] = aws.appautoscaling.Policy(
+                f"{name}-{suffix}-scaling",
+                policy_type="TargetTrackingScaling",
+                service_namespace=self.scaling_target.service_namespace,
+                scalable_dimension=self.scaling_target.scalable_dimension,
+                resource_id=self.scaling_target.resource_id,
+                target_tracking_scaling_policy_configuration=(
+                    aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs(
+                        target_value=target,
+                        scale_in_cooldown=a.scale_in_cooldown,
+                        scale_out_cooldown=a.scale_out_cooldown,
+                        predefined_metric_specification=(
+                            aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs(
+                                predefined_metric_type=metric, resource_label=label
+                            )
+                        ),
+                    )
+                ),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
