@@ -19,8 +19,6 @@ from pathlib import Path
 from typing import IO, Any
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-POLICY_PACK_DIR = PROJECT_DIR / "policy"
-POLICY_CONFIG_DIR = POLICY_PACK_DIR / "config"
 PROJECT_NAMESPACE = "fargate-platform"
 REVIEW_SOURCE_STACK = "dev"
 
@@ -78,16 +76,46 @@ def require_pulumi_cli(which: Callable[[str], str | None] = shutil.which) -> Non
         raise OpsError(PULUMI_MISSING_MESSAGE, EXIT_USAGE)
 
 
-def policy_config_for(stack: str) -> Path | None:
-    """`policy/config/<stack>.json`; review stacks (`pr-N`) use dev's, as they run dev's config."""
-    own = POLICY_CONFIG_DIR / f"{stack}.json"
-    if own.is_file():
-        return own
-    if is_review_stack(stack):
-        dev = POLICY_CONFIG_DIR / f"{REVIEW_SOURCE_STACK}.json"
-        if dev.is_file():
-            return dev
-    return None
+@dataclass(frozen=True)
+class Project:
+    """The Pulumi project the commands work on: Pulumi.yaml, Pulumi.<stack>.yaml and the policy pack."""
+
+    root: Path = PROJECT_DIR
+
+    @property
+    def policy_dir(self) -> Path:
+        return self.root / "policy"
+
+    def policy_config(self, stack: str) -> Path | None:
+        """`policy/config/<stack>.json`; review stacks (`pr-N`) use dev's, as they run dev's config."""
+        for candidate in (stack, REVIEW_SOURCE_STACK if is_review_stack(stack) else None):
+            if candidate is not None:
+                path = self.policy_dir / "config" / f"{candidate}.json"
+                if path.is_file():
+                    return path
+        return None
+
+    def policy_arguments(self, stack: str) -> dict[str, list[str]]:
+        """`policy_packs` and `policy_pack_configs` for preview/up (a config only when its file exists)."""
+        arguments: dict[str, list[str]] = {"policy_packs": [str(self.policy_dir)]}
+        config = self.policy_config(stack)
+        if config is not None:
+            arguments["policy_pack_configs"] = [str(config)]
+        return arguments
+
+    def stack_files(self) -> list[str]:
+        """Stacks that have a Pulumi.<stack>.yaml here."""
+        return sorted(p.name[len("Pulumi."):-len(".yaml")] for p in self.root.glob("Pulumi.*.yaml"))
+
+    def is_protected(self, stack: str) -> bool:
+        """prod, or any stack whose Pulumi.<stack>.yaml declares `fargate-platform:environment: prod`."""
+        if stack == "prod":
+            return True
+        stack_file = self.root / f"Pulumi.{stack}.yaml"
+        if not stack_file.is_file():
+            return False
+        pattern = re.compile(rf"^\s*{re.escape(PROJECT_NAMESPACE)}:environment:\s*['\"]?prod['\"]?\s*(#.*)?$")
+        return any(pattern.match(line) for line in stack_file.read_text(encoding="utf-8").splitlines())
 
 
 def is_review_stack(stack: str) -> bool:
@@ -98,44 +126,25 @@ def review_stack_name(pr: int) -> str:
     return f"pr-{pr}"
 
 
-def is_protected_stack(stack: str, project_dir: Path = PROJECT_DIR) -> bool:
-    """prod, or any stack whose Pulumi.<stack>.yaml declares `fargate-platform:environment: prod`."""
-    if stack == "prod":
-        return True
-    stack_file = project_dir / f"Pulumi.{stack}.yaml"
-    if not stack_file.is_file():
-        return False
-    pattern = re.compile(rf"^\s*{re.escape(PROJECT_NAMESPACE)}:environment:\s*['\"]?prod['\"]?\s*(#.*)?$")
-    return any(pattern.match(line) for line in stack_file.read_text(encoding="utf-8").splitlines())
-
-
 @dataclass
 class StackHandle:
-    """A selected stack and the automation module it came from (for its error classes)."""
+    """A selected stack, the automation module it came from (for its error classes) and the project."""
 
     auto: Any
     stack: Any
     name: str
+    project: Project
 
     @property
     def workspace(self) -> Any:
         return self.stack.workspace
 
 
-def open_stack(auto: Any, name: str, *, create: bool = False, work_dir: Path = PROJECT_DIR) -> StackHandle:
+def open_stack(auto: Any, name: str, project: Project, *, create: bool = False) -> StackHandle:
     """A LocalWorkspace on the project directory and the stack `name` selected (or created)."""
-    workspace = auto.LocalWorkspace(work_dir=str(work_dir))
+    workspace = auto.LocalWorkspace(work_dir=str(project.root))
     stack = auto.Stack.create_or_select(name, workspace) if create else auto.Stack.select(name, workspace)
-    return StackHandle(auto=auto, stack=stack, name=name)
-
-
-def policy_arguments(stack: str) -> dict[str, list[str]]:
-    """`policy_packs` and `policy_pack_configs` for preview/up (the config only when the file exists)."""
-    arguments: dict[str, list[str]] = {"policy_packs": [str(POLICY_PACK_DIR)]}
-    config = policy_config_for(stack)
-    if config is not None:
-        arguments["policy_pack_configs"] = [str(config)]
-    return arguments
+    return StackHandle(auto=auto, stack=stack, name=name, project=project)
 
 
 def copy_config(handle: StackHandle, source_stack: str) -> list[str]:
@@ -310,8 +319,8 @@ class EventPrinter:
         gone = metadata.new is None and metadata.old is not None
         drifted = (op == "refresh" and (bool(keys) or gone)) or op in ("update", "delete", "replace")
         if drifted and all(d.urn != metadata.urn for d in self.drifted):
-            self.drifted.append(DriftedResource(urn=metadata.urn, type=metadata.type,
-                                                op="delete" if metadata.new is None else op, keys=keys))
+            kind = "delete" if op == "delete" or (op == "refresh" and gone) else op
+            self.drifted.append(DriftedResource(urn=metadata.urn, type=metadata.type, op=kind, keys=keys))
 
     def _policy(self, event: Any) -> None:
         violation = PolicyViolation(policy=event.policy_name, pack=event.policy_pack_name,
@@ -360,7 +369,7 @@ def _stderr_of(exc: BaseException) -> str:
 
 
 def translate_error(exc: BaseException, auto: Any, *, stack: str, operation: str,
-                    diagnostics: Iterable[str] = ()) -> OpsError:
+                    diagnostics: Iterable[str] = (), project: Project | None = None) -> OpsError:
     """Phrase an Automation API (or CLI start-up) failure for the user, with its exit code."""
     if isinstance(exc, FileNotFoundError) and (exc.filename in (None, "pulumi") or "pulumi" in str(exc)):
         return OpsError(PULUMI_MISSING_MESSAGE, EXIT_USAGE)
@@ -374,11 +383,12 @@ def translate_error(exc: BaseException, auto: Any, *, stack: str, operation: str
             EXIT_BUSY,
         )
     if isinstance(exc, auto.StackNotFoundError):
-        stacks = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in PROJECT_DIR.glob("Pulumi.*.yaml"))
+        project = project or Project()
+        stacks = project.stack_files()
         known = f" Stack config files here: {', '.join(stacks)}." if stacks else ""
         return OpsError(
             f"error: stack '{stack}' does not exist in the current Pulumi backend. Create it with "
-            f"`pulumi stack init {stack}` (in {PROJECT_DIR}), or log in to the backend that holds it "
+            f"`pulumi stack init {stack}` (in {project.root}), or log in to the backend that holds it "
             f"(`pulumi login`).{known}",
             EXIT_USAGE,
         )

@@ -27,17 +27,15 @@ from ops.automation import (
     AutomationLoader,
     EventPrinter,
     OpsError,
+    Project,
     StackHandle,
     copy_config,
     echo_output,
     format_changes,
     has_changes,
-    is_protected_stack,
     load_pulumi_automation,
     open_stack,
     pin_image_tags,
-    policy_arguments,
-    policy_config_for,
     require_pulumi_cli,
     review_stack_name,
     translate_error,
@@ -92,16 +90,17 @@ Handler = Callable[..., int]
 # ------------------------------------------------------------------------------------------ plumbing
 
 
-def _run(args: argparse.Namespace, body: Callable[[Any, Console], int], *,
-         load: AutomationLoader | None, console: Console | None,
-         check_first: Callable[[Console], None] | None = None) -> int:
+def _run(body: Callable[[Any, Console, Project], int], *, load: AutomationLoader | None,
+         console: Console | None, project: Project | None,
+         check_first: Callable[[Console, Project], None] | None = None) -> int:
     console = console or Console()
+    project = project or Project()
     try:
         if check_first is not None:
-            check_first(console)
+            check_first(console, project)
         require_pulumi_cli()
         auto = (load or load_pulumi_automation)()
-        return body(auto, console)
+        return body(auto, console, project)
     except OpsError as exc:
         console.error(exc.message)
         return exc.exit_code
@@ -110,29 +109,30 @@ def _run(args: argparse.Namespace, body: Callable[[Any, Console], int], *,
         return EXIT_INTERRUPTED
 
 
-def _open(auto: Any, name: str, operation: str, *, create: bool = False) -> StackHandle:
-    return _call(auto, name, operation, lambda: open_stack(auto, name, create=create))
+def _open(auto: Any, name: str, operation: str, project: Project, *, create: bool = False) -> StackHandle:
+    return _call(auto, name, operation, lambda: open_stack(auto, name, project, create=create),
+                 project=project)
 
 
 def _call(auto: Any, stack: str, operation: str, fn: Callable[[], T], *,
-          printer: EventPrinter | None = None) -> T:
+          printer: EventPrinter | None = None, project: Project | None = None) -> T:
     """Run one Automation API call, translating its errors (policy violations first)."""
     try:
         return fn()
     except (OpsError, KeyboardInterrupt):
         raise
     except Exception as exc:
-        _raise_translated(auto, stack, operation, exc, printer)
+        _raise_translated(auto, stack, operation, exc, printer, project)
 
 
 def _raise_translated(auto: Any, stack: str, operation: str, exc: Exception,
-                      printer: EventPrinter | None = None) -> NoReturn:
+                      printer: EventPrinter | None = None, project: Project | None = None) -> NoReturn:
     """Raise `exc` as an OpsError when it is a known Automation API failure, else re-raise it."""
     if printer is not None and printer.mandatory_violations and isinstance(exc, auto.CommandError):
         raise OpsError(_violations_message(printer, stack, operation), EXIT_FAILED) from exc
     if isinstance(exc, (FileNotFoundError, auto.CommandError, auto.InvalidVersionError)):
         raise translate_error(exc, auto, stack=stack, operation=operation,
-                              diagnostics=printer.errors if printer else ()) from exc
+                              diagnostics=printer.errors if printer else (), project=project) from exc
     raise exc
 
 
@@ -208,34 +208,34 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
 
 
-def _describe_policy(console: Console, stack: str) -> None:
-    config = policy_config_for(stack)
+def _describe_policy(console: Console, handle: StackHandle) -> None:
+    config = handle.project.policy_config(handle.name)
     if config is None:
-        console.say(f"Policy pack: policy/ with its default config (no policy/config/{stack}.json)")
+        console.say(f"Policy pack: policy/ with its default config (no policy/config/{handle.name}.json)")
     else:
-        console.say(f"Policy pack: policy/ with {config.relative_to(config.parents[2])}")
+        console.say(f"Policy pack: policy/ with {config.relative_to(handle.project.root)}")
 
 
 # ------------------------------------------------------------------------------------------ commands
 
 
 def preview(args: argparse.Namespace, *, load: AutomationLoader | None = None,
-            console: Console | None = None) -> int:
-    def body(auto: Any, console: Console) -> int:
-        handle = _open(auto, args.stack, "preview")
+            console: Console | None = None, project: Project | None = None) -> int:
+    def body(auto: Any, console: Console, project: Project) -> int:
+        handle = _open(auto, args.stack, "preview", project)
         _pin_tags(handle, args, console)
         return _preview(handle, args, console)
 
-    return _run(args, body, load=load, console=console)
+    return _run(body, load=load, console=console, project=project)
 
 
 def _preview(handle: StackHandle, args: argparse.Namespace, console: Console) -> int:
     console.say(f"Previewing stack '{handle.name}'...")
-    _describe_policy(console, handle.name)
+    _describe_policy(console, handle)
     printer = EventPrinter(console.out, planned=True)
     result = _call(handle.auto, handle.name, "preview", lambda: handle.stack.preview(
         on_event=printer, on_output=_on_output(args, console), color="never",
-        **policy_arguments(handle.name)), printer=printer)
+        **handle.project.policy_arguments(handle.name)), printer=printer)
     console.say(f"Preview of '{handle.name}': {format_changes(result.change_summary, planned=True)}.")
     return _report_policy(printer, console, handle.name, "preview")
 
@@ -250,13 +250,13 @@ def _pin_tags(handle: StackHandle, args: argparse.Namespace, console: Console) -
 
 
 def up(args: argparse.Namespace, *, load: AutomationLoader | None = None,
-       console: Console | None = None) -> int:
-    def body(auto: Any, console: Console) -> int:
-        handle = _open(auto, args.stack, "up")
+       console: Console | None = None, project: Project | None = None) -> int:
+    def body(auto: Any, console: Console, project: Project) -> int:
+        handle = _open(auto, args.stack, "up", project)
         _pin_tags(handle, args, console)
         return _deploy(handle, args, console)
 
-    return _run(args, body, load=load, console=console)
+    return _run(body, load=load, console=console, project=project)
 
 
 def _deploy(handle: StackHandle, args: argparse.Namespace, console: Console) -> int:
@@ -272,7 +272,7 @@ def _deploy(handle: StackHandle, args: argparse.Namespace, console: Console) -> 
         printer = EventPrinter(console.out, planned=True)
         result = _call(handle.auto, name, "preview", lambda: handle.stack.preview(
             on_event=printer, on_output=_on_output(args, console), color="never",
-            **policy_arguments(name)), printer=printer)
+            **handle.project.policy_arguments(name)), printer=printer)
         console.say(f"Preview of '{name}': {format_changes(result.change_summary, planned=True)}.")
         if _report_policy(printer, console, name, "preview") != EXIT_OK:
             return EXIT_FAILED
@@ -282,18 +282,18 @@ def _deploy(handle: StackHandle, args: argparse.Namespace, console: Console) -> 
         _confirm(console, f"Deploy these changes to stack '{name}'?",
                  f"error: refusing to update stack '{name}': stdin is not a terminal; pass --yes.")
     console.say(f"Updating stack '{name}'...")
-    _describe_policy(console, name)
+    _describe_policy(console, handle)
     printer = EventPrinter(console.out, planned=False)
     result = _mutate(handle, console, "up", lambda: handle.stack.up(
         on_event=printer, on_output=_on_output(args, console), color="never",
-        message=getattr(args, "message", None), **policy_arguments(name)), printer=printer)
+        message=getattr(args, "message", None), **handle.project.policy_arguments(name)), printer=printer)
     console.say(f"Update of '{name}': {format_changes(result.summary.resource_changes, planned=False)}.")
     status = _report_policy(printer, console, name, "up")
     _print_outputs(console, result.outputs)
     return status
 
 
-def _destroy_refusal(stack: str, confirm: str | None, yes: bool, console: Console) -> None:
+def _destroy_refusal(stack: str, confirm: str | None, yes: bool, console: Console, project: Project) -> None:
     """Decide before touching Pulumi whether destroying `stack` is confirmed; raise OpsError if not."""
     if confirm is not None and confirm != stack:
         raise OpsError(
@@ -303,7 +303,7 @@ def _destroy_refusal(stack: str, confirm: str | None, yes: bool, console: Consol
         )
     if confirm == stack:
         return
-    if is_protected_stack(stack):
+    if project.is_protected(stack):
         raise OpsError(
             f"error: stack '{stack}' is protected: destroying it needs its name typed back. "
             f"Nothing was destroyed.\nTo destroy it: python -m ops destroy --stack {stack} --confirm {stack}",
@@ -323,18 +323,18 @@ def _destroy_refusal(stack: str, confirm: str | None, yes: bool, console: Consol
 
 
 def destroy(args: argparse.Namespace, *, load: AutomationLoader | None = None,
-            console: Console | None = None) -> int:
-    def check(console: Console) -> None:
-        _destroy_refusal(args.stack, args.confirm, args.yes, console)
+            console: Console | None = None, project: Project | None = None) -> int:
+    def check(console: Console, project: Project) -> None:
+        _destroy_refusal(args.stack, args.confirm, args.yes, console, project)
 
-    def body(auto: Any, console: Console) -> int:
-        handle = _open(auto, args.stack, "destroy")
+    def body(auto: Any, console: Console, project: Project) -> int:
+        handle = _open(auto, args.stack, "destroy", project)
         _destroy(handle, args, console)
         console.say(f"Stack '{handle.name}' and its config are kept; remove them with "
                     f"`pulumi stack rm {handle.name}`.")
         return EXIT_OK
 
-    return _run(args, body, load=load, console=console, check_first=check)
+    return _run(body, load=load, console=console, project=project, check_first=check)
 
 
 def _destroy(handle: StackHandle, args: argparse.Namespace, console: Console) -> None:
@@ -347,9 +347,9 @@ def _destroy(handle: StackHandle, args: argparse.Namespace, console: Console) ->
 
 
 def refresh(args: argparse.Namespace, *, load: AutomationLoader | None = None,
-            console: Console | None = None) -> int:
-    def body(auto: Any, console: Console) -> int:
-        handle = _open(auto, args.stack, "refresh")
+            console: Console | None = None, project: Project | None = None) -> int:
+    def body(auto: Any, console: Console, project: Project) -> int:
+        handle = _open(auto, args.stack, "refresh", project)
         name = handle.name
         if not args.yes:
             if not console.interactive():
@@ -376,7 +376,7 @@ def refresh(args: argparse.Namespace, *, load: AutomationLoader | None = None,
         console.say(f"Refresh of '{name}': {done}.")
         return EXIT_OK
 
-    return _run(args, body, load=load, console=console)
+    return _run(body, load=load, console=console, project=project)
 
 
 def _print_drift(console: Console, printer: EventPrinter, changes: Any) -> None:
@@ -390,9 +390,9 @@ def _print_drift(console: Console, printer: EventPrinter, changes: Any) -> None:
 
 
 def drift(args: argparse.Namespace, *, load: AutomationLoader | None = None,
-          console: Console | None = None) -> int:
-    def body(auto: Any, console: Console) -> int:
-        handle = _open(auto, args.stack, "drift")
+          console: Console | None = None, project: Project | None = None) -> int:
+    def body(auto: Any, console: Console, project: Project) -> int:
+        handle = _open(auto, args.stack, "drift", project)
         name = handle.name
         console.say(f"Checking stack '{name}' for drift (refresh --preview-only --expect-no-changes)...")
         printer = EventPrinter(console.out, planned=True)
@@ -406,7 +406,7 @@ def drift(args: argparse.Namespace, *, load: AutomationLoader | None = None,
         except Exception as exc:
             expected = isinstance(exc, auto.CommandError) and "no changes were expected" in str(exc)
             if not (expected or (printer.drifted and isinstance(exc, auto.CommandError))):
-                _raise_translated(auto, name, "refresh --preview-only", exc, printer)
+                _raise_translated(auto, name, "refresh --preview-only", exc, printer, project)
         changes = changes or printer.changes
         if printer.drifted or has_changes(changes):
             console.say(f"Drift on stack '{name}':")
@@ -417,13 +417,13 @@ def drift(args: argparse.Namespace, *, load: AutomationLoader | None = None,
         console.say(f"No drift: stack '{name}' matches the cloud ({format_changes(changes, planned=True)}).")
         return EXIT_OK
 
-    return _run(args, body, load=load, console=console)
+    return _run(body, load=load, console=console, project=project)
 
 
 def outputs(args: argparse.Namespace, *, load: AutomationLoader | None = None,
-            console: Console | None = None) -> int:
-    def body(auto: Any, console: Console) -> int:
-        handle = _open(auto, args.stack, "stack output")
+            console: Console | None = None, project: Project | None = None) -> int:
+    def body(auto: Any, console: Console, project: Project) -> int:
+        handle = _open(auto, args.stack, "stack output", project)
         values = _masked(_call(auto, handle.name, "stack output", handle.stack.outputs),
                          show_secrets=args.show_secrets)
         if args.json:
@@ -437,36 +437,37 @@ def outputs(args: argparse.Namespace, *, load: AutomationLoader | None = None,
             console.say(f"{key:<{width}}  {_text(value)}")
         return EXIT_OK
 
-    return _run(args, body, load=load, console=console)
+    return _run(body, load=load, console=console, project=project)
 
 
 def review(args: argparse.Namespace, *, load: AutomationLoader | None = None,
-           console: Console | None = None) -> int:
+           console: Console | None = None, project: Project | None = None) -> int:
     name = review_stack_name(args.pr)
 
-    def body(auto: Any, console: Console) -> int:
+    def body(auto: Any, console: Console, project: Project) -> int:
         if args.destroy:
-            return _remove_review(auto, name, args, console)
-        handle = _open(auto, name, "stack init", create=True)
+            return _remove_review(auto, name, args, console, project)
+        handle = _open(auto, name, "stack init", project, create=True)
         keys = _call(auto, name, "config set-all", lambda: copy_config(handle, REVIEW_SOURCE_STACK))
         console.say(f"Review stack '{name}': {len(keys)} config value(s) copied from "
                     f"'{REVIEW_SOURCE_STACK}'.")
         _pin_tags(handle, args, console)
         return _deploy(handle, args, console)
 
-    return _run(args, body, load=load, console=console)
+    return _run(body, load=load, console=console, project=project)
 
 
-def _remove_review(auto: Any, name: str, args: argparse.Namespace, console: Console) -> int:
+def _remove_review(auto: Any, name: str, args: argparse.Namespace, console: Console,
+                   project: Project) -> int:
     try:
-        handle = open_stack(auto, name)
+        handle = open_stack(auto, name, project)
     except KeyboardInterrupt:
         raise
     except Exception as exc:
         if isinstance(exc, auto.StackNotFoundError):
             console.say(f"Review stack '{name}' does not exist; nothing to remove.")
             return EXIT_OK
-        _raise_translated(auto, name, "stack select", exc)
+        _raise_translated(auto, name, "stack select", exc, project=project)
     if not args.yes:
         _confirm(console, f"Destroy review stack '{name}' and remove it?",
                  f"error: refusing to destroy review stack '{name}' without confirmation: stdin is not a "
