@@ -1,0 +1,218 @@
+"""`python -m ops check`: the recorded plan, the policy pack run as the CLI runs it, and a cost estimate.
+
+Order matters for speed: the pack subprocess is started first (its imports take a few hundred ms), the
+program runs in this process meanwhile, then the pack is configured and every resource is analysed.
+The pack is always reaped (context manager + the runner's own atexit hook), also on Ctrl-C and on errors.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from ops.project import StackConfig, load_stack
+from ops.recording import Plan, RecordedResource, run_program
+
+BUDGET_POLICY = "monthly-cost-budget"
+LEVEL_ORDER = ("mandatory", "advisory", "remediate", "disabled")
+
+
+@dataclass
+class CostResult:
+    estimate: Any = None  # policy/pricing.py's Estimate
+    error: str = ""  # why there is no estimate (unknown region, no pricing.py)
+
+
+@dataclass
+class CheckResult:
+    stack_config: StackConfig
+    plan: Plan
+    pack_dir: Path
+    pack_name: str
+    pack_version: str
+    policy_config_file: Path | None
+    policies: list[Any]  # ops.analyzer.PolicyInfo
+    effective_config: dict[str, dict[str, Any]]
+    diagnostics: list[Any]  # ops.analyzer.Diagnostic
+    cost: CostResult
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def at_level(self, level: str) -> list[Any]:
+        return [d for d in self.diagnostics if d.enforcement_level == level]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.at_level("mandatory") else 0
+
+    def resource_for(self, urn: str) -> RecordedResource | None:
+        try:
+            return self.plan.by_urn(urn)
+        except KeyError:
+            return None
+
+
+def default_policy_config(pack_dir: Path, stack: str) -> Path:
+    return pack_dir / "config" / f"{stack}.json"
+
+
+def pack_resources(plan: Plan) -> list[Any]:
+    """What the engine sends the analyzer for each resource: its inputs as properties, and its options."""
+    from ops.analyzer import PackResource
+
+    return [
+        PackResource(
+            type=r.type,
+            name=r.name,
+            urn=r.urn,
+            properties=r.inputs,
+            parent=r.parent,
+            protect=r.protect,
+            dependencies=r.depends_on,
+            provider=r.provider,
+        )
+        for r in plan.resources
+    ]
+
+
+def analyze_resources(runner: Any, resources: list[Any], workers: int = 4) -> list[Any]:
+    """Analyze each resource, a few requests in flight. The pack leaves a resource diagnostic's URN empty
+    (the CLI knows which resource it asked about), so it is filled in here."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(resource: Any) -> list[Any]:
+        return [d if d.urn else replace(d, urn=resource.urn) for d in runner.analyze(resource)]
+
+    if len(resources) < 2 or workers <= 1:
+        results = [one(r) for r in resources]
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(one, resources))
+    return [d for found in results for d in found]
+
+
+def load_pricing(pack_dir: Path) -> ModuleType | None:
+    """policy/pricing.py loaded by file path (policy/ is a pack, not a package of the program)."""
+    path = pack_dir / "pricing.py"
+    if not path.is_file():
+        return None
+    name = "_ops_check_pricing"
+    cached = sys.modules.get(name)
+    if cached is not None and getattr(cached, "__file__", None) == str(path):
+        return cached
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the file executes
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+def estimate_cost(pack_dir: Path, plan: Plan, region: str, budget_config: Mapping[str, Any]) -> CostResult:
+    """The monthly estimate with the budget policy's assumptions (the same numbers the pack's budget uses)."""
+    pricing = load_pricing(pack_dir)
+    if pricing is None:
+        return CostResult(error=f"{pack_dir / 'pricing.py'} does not exist")
+    resources = [
+        {
+            "type": r.type,
+            "name": r.name,
+            "urn": r.urn,
+            "props": r.inputs,
+            "parent": r.parent,
+            "dependencies": list(r.depends_on),
+        }
+        for r in plan.resources
+    ]
+    try:
+        assumptions = pricing.Assumptions.from_mapping(budget_config)
+        return CostResult(estimate=pricing.estimate(resources, region, assumptions))
+    except pricing.UnknownRegionError as exc:
+        return CostResult(error=str(exc))
+
+
+def run_check(
+    project_dir: Path,
+    stack: str,
+    *,
+    pack_dir: Path | None = None,
+    policy_config: Path | None = None,
+    python: str = sys.executable,
+) -> CheckResult:
+    """Plan + pack + cost. Raises ProjectError, ProgramError, PolicyConfigError, PackStartError or
+    PackRuntimeError; the pack subprocess is gone when this returns or raises."""
+    from ops.analyzer import PolicyPackRunner, load_policy_config
+
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    stack_config = load_stack(project_dir, stack)
+    pack_dir = (pack_dir or stack_config.project_dir / "policy").resolve()
+    config_file = policy_config or default_policy_config(pack_dir, stack)
+    if policy_config is None and not config_file.is_file():
+        config_file = None  # no per-stack file: the policies' defaults apply, as with the CLI
+
+    runner = PolicyPackRunner(
+        pack_dir,
+        project=stack_config.project,
+        stack=stack_config.stack,
+        python=python,
+        stack_config=stack_config.config,
+    )
+    try:
+        runner.start()  # the pack imports while the program runs
+        t = time.perf_counter()
+        plan = run_program(
+            stack_config.program,
+            project=stack_config.project,
+            stack=stack_config.stack,
+            config=stack_config.config,
+            secret_keys=stack_config.secret_keys,
+        )
+        timings["program"] = time.perf_counter() - t
+        t = time.perf_counter()
+        file_config = load_policy_config(config_file) if config_file is not None else {}
+        runner.wait_ready()
+        timings["packReadyWait"] = time.perf_counter() - t
+        t = time.perf_counter()
+        runner.configure(file_config)
+        resources = pack_resources(plan)
+        diagnostics = analyze_resources(runner, resources)
+        diagnostics += runner.analyze_stack(resources)
+        timings["analyze"] = time.perf_counter() - t
+        policies = runner.info()
+        effective = runner.effective_config
+        name, version = runner.pack_name, runner.pack_version
+    finally:
+        runner.close()
+
+    t = time.perf_counter()
+    budget = effective.get(BUDGET_POLICY, {}).get("properties", {})
+    region = str(budget.get("region") or "") or stack_config.region
+    cost = estimate_cost(pack_dir, plan, region, budget)
+    timings["cost"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - started
+    order = {level: i for i, level in enumerate(LEVEL_ORDER)}
+    diagnostics.sort(key=lambda d: (order.get(d.enforcement_level, 9), d.policy_name, d.urn))
+    return CheckResult(
+        stack_config=stack_config,
+        plan=plan,
+        pack_dir=pack_dir,
+        pack_name=name,
+        pack_version=version,
+        policy_config_file=config_file,
+        policies=policies,
+        effective_config=effective,
+        diagnostics=diagnostics,
+        cost=cost,
+        timings=timings,
+    )
