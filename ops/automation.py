@@ -295,7 +295,7 @@ class EventPrinter:
                 self._step_line(event.res_outputs_event.metadata, done=True)
         elif event.res_op_failed_event is not None:
             metadata = event.res_op_failed_event.metadata
-            self._write(f"  ! failed     {metadata.type} {urn_name(metadata.urn)}")
+            self._write(f"  {'!':<2} {'failed':<10} {metadata.type} {urn_name(metadata.urn)}")
         elif event.policy_event is not None:
             self._policy(event.policy_event)
         elif event.diagnostic_event is not None:
@@ -331,7 +331,7 @@ class EventPrinter:
             self._write(f"  policy {violation.line()}")
 
     def _diagnostic(self, event: Any) -> None:
-        severity = (event.severity or "").split("#")[-1]
+        severity = (event.severity or "").split("#")[0]  # "info#err" is info written to stderr
         if event.ephemeral or severity not in ("error", "warning", "info"):
             return
         message = strip_ansi(event.message).strip()
