@@ -2123,13 +2123,6 @@ def check_platform(cfg: PlatformConfig) -> list[Issue]:
                     "needs cluster.namespace; set cluster.namespace (e.g. dev.local) or discovery: false",
                 )
             )
-        if svc.architecture == "arm64" and cfg.cluster.capacity.uses_spot:
-            issues.append(
-                (
-                    (*prefix, "architecture"),
-                    "arm64 cannot run on Fargate Spot; use x86_64, or cluster.capacity: onDemand",
-                )
-            )
         if cfg.environment == "prod":
             for cname, container in svc.containers():
                 if not container.image.is_pinned:
