@@ -1,10 +1,12 @@
 """Security rules over the containers of ECS task definitions: read-only root filesystem, non-root user, not
 privileged, capabilities dropped, logging configured.
 
-Each rule parses ``containerDefinitions`` (a JSON string on ``aws:ecs/taskDefinition``) with
-``common.container_definitions`` and reports once per offending container, naming it. Only
-``aws:ecs/taskDefinition`` is covered: an awsx FargateService/FargateTaskDefinition registers that resource as
-its child, and checking the component's inputs as well would report every finding twice in a real preview.
+Each rule parses ``containerDefinitions`` (a JSON string on ``aws:ecs/taskDefinition``; the ``container`` /
+``containers`` inputs of the awsx FargateTaskDefinition and FargateService components) with
+``common.container_definitions`` and reports once per offending container, naming it. Like the cost and
+reliability rules, the awsx components are covered too: under mocks their child task definitions are not
+registered, so the component's inputs are all there is to check (in a real preview the child is visible as
+well and a finding shows on both).
 """
 
 from __future__ import annotations
@@ -14,6 +16,17 @@ from typing import Any
 
 import common
 from common import Config, Report, Resource, violation
+
+TASKS = common.TASK_DEFINITION + common.AWSX_FARGATE_TASK_DEFINITION + common.AWSX_FARGATE_SERVICE
+
+
+def task_level(resource: Resource) -> Mapping[str, Any] | None:
+    """The mapping that holds a task's own fields (networkMode, volumes, runtimePlatform, ...): the inputs,
+    or an awsx FargateService's ``taskDefinitionArgs`` (None when the service uses an existing task)."""
+    if resource.type in common.AWSX_FARGATE_SERVICE:
+        args = common.get(resource.props, "taskDefinitionArgs")
+        return args if isinstance(args, Mapping) else None
+    return resource.props
 
 
 def _containers(resource: Resource) -> Iterator[tuple[str, Mapping[str, Any]]]:
@@ -47,13 +60,13 @@ ROOT_USERS = frozenset({"root", "0"})
 
 
 def non_root_user(resource: Resource, config: Config, report: Report) -> None:
-    family = common.get(resource.props, "runtimePlatform", "operatingSystemFamily")
+    family = common.get(task_level(resource), "runtimePlatform", "operatingSystemFamily")
     if isinstance(family, str) and family.upper().startswith("WINDOWS"):
         return  # ECS.20 covers Linux containers; `user` is not supported on Windows
     for cname, container in _containers(resource):
         user = common.get(container, "user")
         if not isinstance(user, str) or not user.strip():
-            state = "user is not set, so it runs as the image's user (root by default)"
+            state = "user is unset and most images default to root"
         elif user.strip().split(":", 1)[0].strip().lower() in ROOT_USERS:
             state = "user is root"
         else:
@@ -141,15 +154,15 @@ POLICIES = [
         "ecs-readonly-root-filesystem",
         "Checks that every container of an ECS task definition has a read-only root filesystem; a missing "
         "setting fails (Security Hub ECS.5, Checkov CKV_AWS_336).",
-        common.TASK_DEFINITION,
+        TASKS,
         _per_container(readonly_root_filesystem),
         enforcement_level=common.ADVISORY,
     ),
     common.resource_policy(
         "ecs-non-root-user",
-        'Checks that every Linux container of an ECS task definition runs as a non-root user: user unset, '
+        "Checks that every Linux container of an ECS task definition runs as a non-root user: user unset, "
         '"root", "0" or "0:<gid>" fail (Security Hub ECS.20).',
-        common.TASK_DEFINITION,
+        TASKS,
         non_root_user,
         enforcement_level=common.ADVISORY,
     ),
@@ -157,7 +170,7 @@ POLICIES = [
         "ecs-not-privileged",
         "Checks that no container of an ECS task definition is privileged (the `privileged` key; "
         "Security Hub ECS.4, Checkov CKV_AWS_334).",
-        common.TASK_DEFINITION,
+        TASKS,
         _per_container(not_privileged),
         enforcement_level=common.MANDATORY,
     ),
@@ -165,7 +178,7 @@ POLICIES = [
         "ecs-capabilities-dropped",
         "Checks that every container of an ECS task definition drops ALL Linux capabilities and adds back "
         "only allowed ones (SYS_ADMIN, NET_ADMIN, SYS_PTRACE, SYS_MODULE, DAC_READ_SEARCH, ... are not).",
-        common.TASK_DEFINITION,
+        TASKS,
         _per_container(capabilities_dropped),
         enforcement_level=common.ADVISORY,
         config={
@@ -181,7 +194,7 @@ POLICIES = [
     common.resource_policy(
         "ecs-container-logging",
         "Checks that every container of an ECS task definition has a log configuration (Security Hub ECS.9).",
-        common.TASK_DEFINITION,
+        TASKS,
         _per_container(container_logging),
         enforcement_level=common.ADVISORY,
     ),

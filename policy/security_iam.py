@@ -151,9 +151,7 @@ def _allowed(role: Role, config: Config) -> frozenset[str]:
     keys = ["allowedWildcardResourceActions"]
     if role.execution:
         keys.append("executionRoleWildcardResourceActions")
-    return frozenset(
-        a.lower() for key in keys for a in common.as_list(config.raw(key)) if isinstance(a, str)
-    )
+    return frozenset(a.lower() for key in keys for a in common.as_list(config.raw(key)) if isinstance(a, str))
 
 
 def _statement_findings(statement: Mapping[str, Any], allowed: frozenset[str]) -> list[tuple[str, str]]:
@@ -184,7 +182,7 @@ def _statement_findings(statement: Mapping[str, Any], allowed: frozenset[str]) -
             findings.append(
                 (
                     f'not allow {what} on every resource ("*")',
-                    "scope Resource to the ARNs the task uses (actions AWS grants only on \"*\" can be "
+                    'scope Resource to the ARNs the task uses (actions AWS grants only on "*" can be '
                     "listed in allowedWildcardResourceActions)",
                 )
             )

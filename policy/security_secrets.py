@@ -21,6 +21,7 @@ import common
 from common import Config, Report, Resource, violation
 from pulumi_policy.proxy import UnknownValueError
 from pulumi_policy.secret import Secret
+from security_containers import TASKS
 from security_secret_patterns import (
     contains_access_key_id,
     is_harmless_secret_value,
@@ -145,9 +146,7 @@ def check_secrets_from_managed_stores(resource: Resource, config: Config, report
     fix = _STORE_FIX + (" or to an SSM parameter name in the task's region" if allow_names else "")
     for index, container in enumerate(common.container_definitions(resource.props)):
         cname = common.container_name(container, index)
-        sources = [
-            ("secret", entry) for entry in common.as_list(common.get(container, "secrets"))
-        ] + [
+        sources = [("secret", entry) for entry in common.as_list(common.get(container, "secrets"))] + [
             ("log secret option", entry)
             for entry in common.as_list(common.get(container, "logConfiguration", "secretOptions"))
         ]
@@ -213,7 +212,7 @@ POLICIES = [
         "Checks that ECS task definitions hold no secrets in plaintext: no environment variable with a "
         "secret-like name or a secret-looking value (AWS keys, provider API keys, URLs with passwords, "
         "private keys, JWTs) and no such value in command or entryPoint (Security Hub ECS.8).",
-        common.TASK_DEFINITION,
+        TASKS,
         check_no_plaintext_secrets,
         enforcement_level=common.MANDATORY,
         config={
@@ -230,7 +229,7 @@ POLICIES = [
         "ecs-secrets-from-managed-stores",
         "Checks that container secrets (secrets, logConfiguration.secretOptions, repositoryCredentials) come "
         "from SSM Parameter Store or Secrets Manager ARNs.",
-        common.TASK_DEFINITION,
+        TASKS,
         check_secrets_from_managed_stores,
         enforcement_level=common.MANDATORY,
         config={

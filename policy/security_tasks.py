@@ -1,6 +1,10 @@
 """Security rules over ECS task-level settings and services: host namespaces, distinct execution/task roles,
 EFS transit encryption, public IPs and the Fargate platform version.
 
+awsx components are covered as in security_containers.py (task fields of an awsx FargateService are read from
+its ``taskDefinitionArgs``), except by ecs-distinct-task-roles: awsx takes role objects, not ARNs, and
+creates distinct execution and task roles itself.
+
 ``networkMode``, ``pidMode`` and ``ipcMode`` are TASK definition fields in the ECS API; Checkov's CKV_AWS_335
 looks for ``pidMode`` inside container definitions, where AWS never puts it. This module reads them on the
 task definition only.
@@ -12,8 +16,9 @@ import re
 
 import common
 from common import Config, Report, Resource, violation
+from security_containers import TASKS, task_level
 
-SERVICES_AND_TASK_SETS = common.SERVICE + common.TASK_SET
+SERVICES_AND_TASK_SETS = common.SERVICE + common.TASK_SET + common.AWSX_FARGATE_SERVICE
 
 _HOST_FIELDS = (
     ("networkMode", "use the host network", 'set networkMode to "awsvpc" (the only mode Fargate supports)'),
@@ -23,8 +28,9 @@ _HOST_FIELDS = (
 
 
 def no_host_namespaces(resource: Resource, config: Config, report: Report) -> None:
+    task = task_level(resource)
     for field, requirement, fix in _HOST_FIELDS:
-        value = common.get(resource.props, field)
+        value = common.get(task, field)
         if isinstance(value, str) and value.lower() == "host":
             report(violation(resource, "", f"not {requirement} ({field} is host)", fix))
 
@@ -45,7 +51,7 @@ def distinct_task_roles(resource: Resource, config: Config, report: Report) -> N
 
 
 def efs_transit_encryption(resource: Resource, config: Config, report: Report) -> None:
-    for index, volume in enumerate(common.as_list(common.get(resource.props, "volumes"))):
+    for index, volume in enumerate(common.as_list(common.get(task_level(resource), "volumes"))):
         efs = common.get(volume, "efsVolumeConfiguration")
         if efs is None:
             continue
@@ -113,7 +119,7 @@ POLICIES = [
         "ecs-no-host-namespaces",
         "Checks that ECS task definitions do not use the host's network, process or IPC namespace "
         "(task-level networkMode, pidMode, ipcMode; Security Hub ECS.17, ECS.3, Checkov CKV_AWS_335).",
-        common.TASK_DEFINITION,
+        TASKS,
         no_host_namespaces,
         enforcement_level=common.MANDATORY,
     ),
@@ -129,7 +135,7 @@ POLICIES = [
         "ecs-efs-transit-encryption",
         "Checks that EFS volumes of ECS task definitions use transit encryption (Security Hub ECS.18, "
         "Checkov CKV_AWS_97).",
-        common.TASK_DEFINITION,
+        TASKS,
         efs_transit_encryption,
         enforcement_level=common.ADVISORY,
     ),
