@@ -13,6 +13,8 @@ import pulumi
 import pulumi_aws as aws
 
 ContainerInsights = Literal["disabled", "enabled", "enhanced"]
+ExecLogging = Literal["cloudWatch", "default", "none"]
+_EXEC_LOGGING = {"cloudWatch": "OVERRIDE", "default": "DEFAULT", "none": "NONE"}
 
 
 @dataclass(frozen=True)
@@ -24,33 +26,14 @@ class CapacityShare:
     base: int = 0
 
 
-def capacity_strategy(
-    kind: Literal["spot", "onDemand", "weighted"],
-    *,
-    base: int = 0,
-    on_demand_weight: int = 1,
-    spot_weight: int = 0,
-) -> tuple[CapacityShare, ...]:
-    """The capacity provider strategy for spot / on-demand / a weighted mix (base tasks on demand)."""
-    if kind == "spot":
-        return (CapacityShare("FARGATE_SPOT", weight=1, base=base),)
-    if kind == "onDemand":
-        return (CapacityShare("FARGATE", weight=1, base=base),)
-    if on_demand_weight < 0 or spot_weight < 0 or on_demand_weight + spot_weight == 0:
-        raise ValueError("A weighted capacity mix needs non-negative weights and at least one above 0.")
-    shares = [CapacityShare("FARGATE", weight=on_demand_weight, base=base)]
-    if spot_weight:
-        shares.append(CapacityShare("FARGATE_SPOT", weight=spot_weight))
-    return tuple(shares)
-
-
 @dataclass
 class ClusterArgs:
     container_insights: ContainerInsights = "disabled"
     capacity: tuple[CapacityShare, ...] = (CapacityShare("FARGATE", weight=1),)
     namespace: str | None = None  # Cloud Map private DNS namespace, e.g. "dev.local"
     vpc_id: pulumi.Input[str] | None = None  # required with a namespace
-    exec_logging: bool = False  # ECS Exec sessions logged to a cluster log group
+    exec_enabled: bool = False  # some service uses ECS Exec
+    exec_logging: ExecLogging = "cloudWatch"  # cloudWatch: a cluster log group for exec sessions
     exec_log_retention_days: int = 30
     protect_logs: bool = False
     tags: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
@@ -66,6 +49,8 @@ def check_cluster_args(args: ClusterArgs) -> None:
         raise ValueError("capacity needs at least one capacity provider share.")
     if sum(1 for share in args.capacity if share.base > 0) > 1:
         raise ValueError("Only one capacity provider share may have a base above 0.")
+    if args.exec_logging not in _EXEC_LOGGING:
+        raise ValueError(f"exec_logging must be cloudWatch, default or none; got {args.exec_logging!r}.")
     if args.namespace and args.vpc_id is None:
         raise ValueError("A Cloud Map namespace needs vpc_id.")
 
@@ -90,19 +75,24 @@ class Cluster(pulumi.ComponentResource):
 
         self.exec_log_group = None
         configuration = None
-        if args.exec_logging:
-            self.exec_log_group = aws.cloudwatch.LogGroup(
-                f"{name}-exec",
-                retention_in_days=args.exec_log_retention_days,
-                tags=tags,
-                opts=pulumi.ResourceOptions(parent=self, protect=args.protect_logs),
-            )
+        if args.exec_enabled:
+            log_configuration = None
+            if args.exec_logging == "cloudWatch":
+                self.exec_log_group = aws.cloudwatch.LogGroup(
+                    f"{name}-exec",
+                    retention_in_days=args.exec_log_retention_days,
+                    tags=tags,
+                    opts=pulumi.ResourceOptions(parent=self, protect=args.protect_logs),
+                )
+                log_configuration = (
+                    aws.ecs.ClusterConfigurationExecuteCommandConfigurationLogConfigurationArgs(
+                        cloud_watch_log_group_name=self.exec_log_group.name,
+                    )
+                )
             configuration = aws.ecs.ClusterConfigurationArgs(
                 execute_command_configuration=aws.ecs.ClusterConfigurationExecuteCommandConfigurationArgs(
-                    logging="OVERRIDE",
-                    log_configuration=aws.ecs.ClusterConfigurationExecuteCommandConfigurationLogConfigurationArgs(
-                        cloud_watch_log_group_name=self.exec_log_group.name,
-                    ),
+                    logging=_EXEC_LOGGING[args.exec_logging],
+                    log_configuration=log_configuration,
                 )
             )
 

@@ -60,6 +60,7 @@ class ContainerSpec:
     depends_on: Mapping[str, DependsOnCondition] = field(default_factory=dict)
     readonly_root_filesystem: bool = True
     user: str | None = None
+    drop_capabilities: Sequence[str] = ("ALL",)
     add_capabilities: Sequence[str] = ()
     mount_points: Sequence[MountPoint] = ()
     stop_timeout: int | None = None
@@ -105,8 +106,7 @@ def check_container_specs(specs: Sequence[ContainerSpec]) -> None:
         if not_addable:
             raise ValueError(
                 f"Container `{spec.name}` adds capabilities {', '.join(not_addable)}, but Fargate only "
-                "allows adding SYS_PTRACE: remove them (for ports below 1024 run as root or listen on a "
-                "higher port)."
+                "allows adding SYS_PTRACE: keep a Docker default capability by not dropping it instead."
             )
         overlap = sorted(set(spec.environment) & set(spec.secrets))
         if overlap:
@@ -125,7 +125,7 @@ def container_definition(spec: ContainerSpec, logs: LogSettings) -> dict[str, An
         "readonlyRootFilesystem": spec.readonly_root_filesystem,
         "privileged": False,
         "linuxParameters": {
-            "capabilities": {"drop": ["ALL"], "add": sorted(spec.add_capabilities)},
+            "capabilities": {"drop": list(spec.drop_capabilities), "add": sorted(spec.add_capabilities)},
             "initProcessEnabled": spec.init_process_enabled,
         },
         "portMappings": (

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import pulumi
 import pulumi_aws as aws
@@ -118,30 +118,37 @@ def execution_policy(
     return {"Version": "2012-10-17", "Statement": statements}
 
 
+Access = Literal["read", "readWrite"]
+
+
 @dataclass(frozen=True)
 class TaskPermissions:
-    """Application permissions: ARNs of buckets, tables and queues; SSM parameter paths (`/app/prod`)."""
+    """Application permissions, each resource → read | readWrite.
 
-    s3_read_bucket_arns: Sequence[str] = ()
-    s3_write_bucket_arns: Sequence[str] = ()
-    dynamodb_read_table_arns: Sequence[str] = ()
-    dynamodb_write_table_arns: Sequence[str] = ()
-    sqs_consume_queue_arns: Sequence[str] = ()
-    sqs_send_queue_arns: Sequence[str] = ()
-    ssm_paths: Sequence[str] = ()
+    s3: bucket ARNs, optionally with a key prefix (`arn:aws:s3:::bucket/uploads`); dynamodb: table ARNs;
+    sqs: queue ARNs (read: receive/delete; readWrite: also send); ssm: parameter paths (`/app/prod`) or
+    parameter ARNs (the path and everything below it).
+    """
+
+    s3: Mapping[str, Access] = field(default_factory=dict)
+    dynamodb: Mapping[str, Access] = field(default_factory=dict)
+    sqs: Mapping[str, Access] = field(default_factory=dict)
+    ssm: Mapping[str, Access] = field(default_factory=dict)
 
     def is_empty(self) -> bool:
-        return not any(
-            (
-                self.s3_read_bucket_arns,
-                self.s3_write_bucket_arns,
-                self.dynamodb_read_table_arns,
-                self.dynamodb_write_table_arns,
-                self.sqs_consume_queue_arns,
-                self.sqs_send_queue_arns,
-                self.ssm_paths,
-            )
-        )
+        return not (self.s3 or self.dynamodb or self.sqs or self.ssm)
+
+
+def _s3_parts(arn: str) -> tuple[str, str]:
+    """`arn:aws:s3:::bucket/prefix` → (`arn:aws:s3:::bucket`, `prefix`)."""
+    bucket_arn, _, prefix = arn.partition("/")
+    return bucket_arn, prefix.strip("/")
+
+
+def _ssm_path_arn(path_or_arn: str, *, region: str, account_id: str, partition: str) -> str:
+    if path_or_arn.startswith("arn:"):
+        return path_or_arn.rstrip("/")
+    return f"arn:{partition}:ssm:{region}:{account_id}:parameter/{path_or_arn.strip('/')}"
 
 
 @dataclass(frozen=True)
@@ -167,18 +174,38 @@ def task_policy(
     p = permissions
     statements: list[dict[str, Any]] = []
 
-    def add(sid: str, actions: list[str], resources: list[str]) -> None:
+    def add(
+        sid: str, actions: list[str], resources: list[str], condition: dict[str, Any] | None = None
+    ) -> None:
         if resources:
-            statements.append(
-                {"Sid": sid, "Effect": "Allow", "Action": sorted(actions), "Resource": sorted(set(resources))}
-            )
+            statement: dict[str, Any] = {
+                "Sid": sid,
+                "Effect": "Allow",
+                "Action": sorted(set(actions)),
+                "Resource": sorted(set(resources)),
+            }
+            if condition:
+                statement["Condition"] = condition
+            statements.append(statement)
 
-    s3_buckets = sorted(set(p.s3_read_bucket_arns) | set(p.s3_write_bucket_arns))
-    add("ListBuckets", ["s3:ListBucket", "s3:GetBucketLocation"], s3_buckets)
-    add("ReadObjects", ["s3:GetObject"], [f"{arn}/*" for arn in s3_buckets])
-    add("WriteObjects", ["s3:PutObject", "s3:DeleteObject"], [f"{arn}/*" for arn in p.s3_write_bucket_arns])
+    whole_buckets = sorted({_s3_parts(a)[0] for a in p.s3 if not _s3_parts(a)[1]})
+    add("ListBuckets", ["s3:GetBucketLocation", "s3:ListBucket"], whole_buckets)
+    for index, (bucket_arn, prefix) in enumerate(sorted({_s3_parts(a) for a in p.s3 if _s3_parts(a)[1]})):
+        add(
+            f"ListPrefix{index}",
+            ["s3:ListBucket"],
+            [bucket_arn],
+            {"StringLike": {"s3:prefix": [prefix, f"{prefix}/*"]}},
+        )
+    objects = {arn: f"{arn.rstrip('/')}/*" for arn in p.s3}
+    add("ReadObjects", ["s3:GetObject"], list(objects.values()))
+    add(
+        "WriteObjects",
+        ["s3:DeleteObject", "s3:PutObject"],
+        [objects[a] for a, access in p.s3.items() if access == "readWrite"],
+    )
 
-    dynamo_tables = sorted(set(p.dynamodb_read_table_arns) | set(p.dynamodb_write_table_arns))
+    tables = sorted(p.dynamodb)
     add(
         "ReadTables",
         [
@@ -188,30 +215,32 @@ def task_policy(
             "dynamodb:Query",
             "dynamodb:Scan",
         ],
-        dynamo_tables + [f"{arn}/index/*" for arn in dynamo_tables],
+        tables + [f"{arn}/index/*" for arn in tables],
     )
     add(
         "WriteTables",
         ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
-        list(p.dynamodb_write_table_arns),
+        [a for a, access in p.dynamodb.items() if access == "readWrite"],
     )
     add(
         "ConsumeQueues",
         ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"],
-        list(p.sqs_consume_queue_arns),
+        list(p.sqs),
     )
-    add("SendToQueues", ["sqs:GetQueueAttributes", "sqs:SendMessage"], list(p.sqs_send_queue_arns))
+    add("SendToQueues", ["sqs:SendMessage"], [a for a, access in p.sqs.items() if access == "readWrite"])
+
+    ssm = {
+        path: _ssm_path_arn(path, region=region, account_id=account_id, partition=partition) for path in p.ssm
+    }
     add(
         "ReadParameterPaths",
         ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
-        [
-            arn
-            for path in p.ssm_paths
-            for arn in (
-                f"arn:{partition}:ssm:{region}:{account_id}:parameter{path.rstrip('/')}",
-                f"arn:{partition}:ssm:{region}:{account_id}:parameter{path.rstrip('/')}/*",
-            )
-        ],
+        [r for arn in ssm.values() for r in (arn, f"{arn}/*")],
+    )
+    add(
+        "WriteParameterPaths",
+        ["ssm:DeleteParameter", "ssm:PutParameter"],
+        [r for path, arn in ssm.items() if p.ssm[path] == "readWrite" for r in (arn, f"{arn}/*")],
     )
     for index, access in enumerate(efs):
         actions = ["elasticfilesystem:ClientMount"] + (

@@ -47,9 +47,9 @@ class ExistingVpcArgs:
 
 @dataclass(frozen=True)
 class ServiceIngress:
-    """Who may reach one service's tasks, on its port."""
+    """Who may reach one service's tasks, on its port (a service without a port accepts nothing)."""
 
-    port: int
+    port: int | None
     from_load_balancer: bool = False
     from_services: Sequence[str] = ()
 
@@ -79,6 +79,8 @@ def check_network_args(args: NetworkArgs) -> None:
         if port not in (80, 443):
             raise ValueError(f"The load balancer may only listen on 80 and 443, got {port}.")
     for svc, ingress in args.services.items():
+        if ingress.port is None and (ingress.from_load_balancer or ingress.from_services):
+            raise ValueError(f"Service `{svc}` accepts traffic, so it needs a port.")
         for peer in ingress.from_services:
             if peer not in args.services:
                 raise ValueError(
@@ -167,7 +169,7 @@ class Network(pulumi.ComponentResource):
         }
         for svc, ingress in args.services.items():
             task_sg_id = self.service_security_groups[svc].id
-            if ingress.from_load_balancer:
+            if ingress.from_load_balancer and ingress.port is not None:
                 aws.vpc.SecurityGroupIngressRule(
                     f"{name}-{svc}-from-alb",
                     security_group_id=task_sg_id,
@@ -190,7 +192,7 @@ class Network(pulumi.ComponentResource):
                     tags=tags,
                     opts=child,
                 )
-            for peer in ingress.from_services:
+            for peer in ingress.from_services if ingress.port is not None else ():
                 aws.vpc.SecurityGroupIngressRule(
                     f"{name}-{svc}-from-{peer}",
                     security_group_id=task_sg_id,

@@ -5,7 +5,8 @@ Stored secrets (one SSM parameter each, keyed by a name shared by all containers
 - GeneratedSecret: a random password (pulumi_random.RandomPassword);
 - StackSecret: a value from `pulumi config set --secret`;
 - ComposedSecret: a template over other stored secrets, e.g. seed 000's
-  `postgresql://app:{dbPassword}@localhost:5432/app` with the password URL-encoded.
+  `postgresql://app:${dbPassword|urlencode}@localhost:5432/app`; each placeholder names the stored secret
+  it stands for and whether its value is URL-encoded.
 References to secrets that exist elsewhere: SsmParameterRef (name or ARN), SecretsManagerRef (ARN with an
 optional JSON key). Each yields the ARN the execution role may read, and its KMS key when customer-managed.
 """
@@ -21,7 +22,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
-PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.-]+)\}")
+KEY = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
 @dataclass(frozen=True)
@@ -36,9 +37,17 @@ class StackSecret:
 
 
 @dataclass(frozen=True)
+class Placeholder:
+    key: str  # the stored (generated or stack) secret it stands for
+    url_encode: bool = False
+
+
+@dataclass(frozen=True)
 class ComposedSecret:
+    """`template` with each placeholder text (e.g. `${dbPassword|urlencode}`) replaced by a secret's value."""
+
     template: str
-    url_encode: bool = True
+    placeholders: Mapping[str, Placeholder]
 
 
 StoredSecret = GeneratedSecret | StackSecret | ComposedSecret
@@ -71,36 +80,36 @@ class SecretsManagerRef:
 SecretRef = StoredRef | SsmParameterRef | SecretsManagerRef
 
 
-def template_keys(template: str) -> list[str]:
-    """The stored-secret keys a composed template refers to, in order of first use."""
-    return list(dict.fromkeys(PLACEHOLDER.findall(template)))
-
-
-def compose(template: str, values: Mapping[str, str], url_encode: bool) -> str:
-    """Fill `{key}` placeholders; each value URL-encoded (every reserved character) when asked."""
+def compose(template: str, placeholders: Mapping[str, Placeholder], values: Mapping[str, str]) -> str:
+    """Replace every placeholder text in one pass (a value is never scanned again for placeholders)."""
+    if not placeholders:
+        return template
+    pattern = re.compile("|".join(re.escape(text) for text in sorted(placeholders, key=len, reverse=True)))
 
     def fill(match: re.Match[str]) -> str:
-        value = values[match.group(1)]
-        return urllib.parse.quote(value, safe="") if url_encode else value
+        placeholder = placeholders[match.group(0)]
+        value = values[placeholder.key]
+        return urllib.parse.quote(value, safe="") if placeholder.url_encode else value
 
-    return PLACEHOLDER.sub(fill, template)
+    return pattern.sub(fill, template)
 
 
 def check_stored_secrets(stored: Mapping[str, StoredSecret]) -> None:
-    """Composed secrets may refer only to generated or stack secrets of the same service."""
+    """Keys are SSM-name-safe; composed secrets refer only to generated or stack secrets of the service."""
     for key, secret in stored.items():
-        if not re.fullmatch(r"[A-Za-z0-9_.-]+", key):
+        if not KEY.match(key):
             raise ValueError(f"Secret key `{key}` may contain only letters, digits, `_`, `.` and `-`.")
         if isinstance(secret, ComposedSecret):
-            refs = template_keys(secret.template)
-            if not refs:
-                raise ValueError(f"Composed secret `{key}` refers to no secret: use `{{key}}` placeholders.")
-            for ref in refs:
-                target = stored.get(ref)
+            if not secret.placeholders:
+                raise ValueError(f"Composed secret `{key}` has no placeholders: it would be plain text.")
+            for text, placeholder in secret.placeholders.items():
+                if text not in secret.template:
+                    raise ValueError(f"Composed secret `{key}`: placeholder {text} is not in its template.")
+                target = stored.get(placeholder.key)
                 if target is None or isinstance(target, ComposedSecret):
                     raise ValueError(
-                        f"Composed secret `{key}` refers to `{ref}`, which is not a generated or stack "
-                        "secret of this service."
+                        f"Composed secret `{key}` refers to `{placeholder.key}`, which is not a generated or "
+                        "stack secret of this service."
                     )
 
 
@@ -144,12 +153,11 @@ def create_parameters(
             values[key] = pulumi.Output.secret(secret.value)
     for key, secret in stored.items():
         if isinstance(secret, ComposedSecret):
-            refs = template_keys(secret.template)
-            template, url_encode = secret.template, secret.url_encode
+            refs = sorted({p.key for p in secret.placeholders.values()})
             values[key] = pulumi.Output.secret(
                 pulumi.Output.all(*(values[r] for r in refs)).apply(
-                    lambda resolved, refs=refs, template=template, url_encode=url_encode: compose(
-                        template, dict(zip(refs, resolved, strict=True)), url_encode
+                    lambda resolved, refs=refs, secret=secret: compose(
+                        secret.template, secret.placeholders, dict(zip(refs, resolved, strict=True))
                     )
                 )
             )

@@ -56,9 +56,10 @@ class ContainerArgs:
     depends_on: Mapping[str, cdefs.DependsOnCondition] = field(default_factory=dict)
     readonly_root_filesystem: bool = True
     user: str | None = None
+    drop_capabilities: Sequence[str] = ("ALL",)
     add_capabilities: Sequence[str] = ()
     scratch_paths: Sequence[str] = ()  # writable, task-local paths for a read-only root filesystem
-    mounts: Sequence[cdefs.MountPoint] = ()  # EFS volumes of the service, by volume name
+    mounts: Sequence[cdefs.MountPoint] = ()  # volumes of the service (EFS or named scratch), by name
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ class FargateServiceArgs:
     stored_secrets: Mapping[str, StoredSecret] = field(default_factory=dict)
     parameter_kms_key_arn: str | None = None
     efs_volumes: Sequence[EfsVolume] = ()
+    scratch_volumes: Sequence[str] = ()  # named empty volumes on task storage, shared by containers
     ephemeral_storage_gib: int | None = None
     routing: RoutingArgs | None = None
     discovery: DiscoveryArgs | None = None
@@ -163,7 +165,9 @@ def check_service_args(name: str, args: FargateServiceArgs) -> None:
         raise ValueError(
             f"Service `{name}` is routed or discoverable, so its main container `{main.name}` needs a port."
         )
-    volume_names = {v.name for v in args.efs_volumes}
+    volume_names = {v.name for v in args.efs_volumes} | set(args.scratch_volumes)
+    if len(volume_names) != len(args.efs_volumes) + len(set(args.scratch_volumes)):
+        raise ValueError(f"Volume names of `{name}` must be unique across EFS and scratch volumes.")
     for container in args.containers:
         for mount in container.mounts:
             if mount.source_volume not in volume_names:
@@ -288,6 +292,7 @@ class FargateService(pulumi.ComponentResource):
                 efs=[
                     EfsMountAccess(m.file_system_arn, m.access_point_arn, m.volume_name in read_only_volumes)
                     for m in efs_mounts
+                    if m.iam_authorization
                 ],
                 enable_execute_command=args.enable_execute_command,
                 exec_log_group_arn=args.exec_log_group_arn,
@@ -297,14 +302,20 @@ class FargateService(pulumi.ComponentResource):
             opts=child,
         )
 
-        container_definitions = pulumi.Output.all(
-            images=pulumi.Output.all(**{c: i.uri for c, i in images.items()}),
-            secrets=pulumi.Output.all(**{c: pulumi.Output.all(**refs) for c, refs in value_from.items()}),
-            region=args.region,
-            log_group=self.log_group.name,
+        # from_input resolves the Outputs nested in these dicts (an empty dict stays a dict).
+        container_definitions = pulumi.Output.from_input(
+            {
+                "images": {c: i.uri for c, i in images.items()},
+                "secrets": value_from,
+                "region": args.region,
+                "log_group": self.log_group.name,
+            }
         ).apply(lambda v: json.dumps(self._container_definitions(args, v)))
 
-        volumes = [task_definition_volume(m) for m in efs_mounts] + [
+        volumes = [
+            *(task_definition_volume(m) for m in efs_mounts),
+            *(aws.ecs.TaskDefinitionVolumeArgs(name=v) for v in args.scratch_volumes),
+        ] + [
             aws.ecs.TaskDefinitionVolumeArgs(name=scratch_volume_name(c.name, i))
             for c in args.containers
             for i, _ in enumerate(scratch_paths(c, args.enable_execute_command))
@@ -484,6 +495,7 @@ class FargateService(pulumi.ComponentResource):
                     depends_on=c.depends_on,
                     readonly_root_filesystem=c.readonly_root_filesystem,
                     user=c.user,
+                    drop_capabilities=c.drop_capabilities,
                     add_capabilities=c.add_capabilities,
                     mount_points=[*c.mounts, *scratch],
                 )

@@ -1,6 +1,6 @@
 """EFS volumes of one service: a created file system (encrypted, protected from deletion, one mount target
 per task subnet, reachable on 2049 only from the service's tasks) or an existing one, each mounted through
-an access point with transit encryption and IAM authorization.
+an access point (optional) with transit encryption and IAM authorization (both on by default).
 """
 
 from __future__ import annotations
@@ -15,20 +15,25 @@ NFS_PORT = 2049
 
 
 @dataclass(frozen=True)
-class EfsVolume:
-    """A persistent volume. Without `file_system_id` a new file system is created for it.
+class EfsAccessPoint:
+    """An access point created at `path`, owned by `uid`:`gid` so a non-root container user can write."""
 
-    Without `access_point_id` an access point is created at `root_directory`, owned by `uid`:`gid`, so the
-    non-root container user can write to it.
-    """
+    path: str = "/"
+    uid: int = 1000
+    gid: int = 1000
+    permissions: str = "0750"
+
+
+@dataclass(frozen=True)
+class EfsVolume:
+    """A persistent volume. Without `file_system_id` a new file system is created for it."""
 
     name: str
     file_system_id: str | None = None
-    access_point_id: str | None = None
-    root_directory: str = "/data"
-    uid: int = 1000
-    gid: int = 1000
-    permissions: str = "750"
+    root_directory: str = "/"
+    access_point: EfsAccessPoint | None = None
+    transit_encryption: bool = True
+    iam_authorization: bool = True
 
 
 @dataclass(frozen=True)
@@ -37,9 +42,12 @@ class EfsMount:
 
     volume_name: str
     file_system_id: pulumi.Input[str]
-    access_point_id: pulumi.Input[str]
     file_system_arn: pulumi.Input[str]
+    access_point_id: pulumi.Input[str] | None
     access_point_arn: pulumi.Input[str] | None
+    root_directory: str
+    transit_encryption: bool
+    iam_authorization: bool
 
 
 def create_efs_volumes(
@@ -113,50 +121,54 @@ def create_efs_volumes(
                 )
             )
             depends = []
-        if volume.access_point_id is None:
+        access_point_id: pulumi.Input[str] | None = None
+        access_point_arn: pulumi.Input[str] | None = None
+        if volume.access_point is not None:
+            ap = volume.access_point
             access_point = aws.efs.AccessPoint(
                 f"{prefix}-ap",
                 file_system_id=file_system_id,
-                posix_user=aws.efs.AccessPointPosixUserArgs(uid=volume.uid, gid=volume.gid),
+                posix_user=aws.efs.AccessPointPosixUserArgs(uid=ap.uid, gid=ap.gid),
                 root_directory=aws.efs.AccessPointRootDirectoryArgs(
-                    path=volume.root_directory,
+                    path=ap.path,
                     creation_info=aws.efs.AccessPointRootDirectoryCreationInfoArgs(
-                        owner_uid=volume.uid, owner_gid=volume.gid, permissions=volume.permissions
+                        owner_uid=ap.uid, owner_gid=ap.gid, permissions=ap.permissions
                     ),
                 ),
                 tags={**tags, "Name": prefix},
                 opts=pulumi.ResourceOptions(parent=parent, depends_on=depends),
             )
-            access_point_id: pulumi.Input[str] = access_point.id
-            access_point_arn: pulumi.Input[str] | None = access_point.arn
-        else:
-            access_point_id = volume.access_point_id
-            access_point_arn = pulumi.Output.all(region, account_id).apply(
-                lambda v, ap=volume.access_point_id: (
-                    f"arn:{partition}:elasticfilesystem:{v[0]}:{v[1]}:access-point/{ap}"
-                )
-            )
+            access_point_id = access_point.id
+            access_point_arn = access_point.arn
         mounts.append(
             EfsMount(
                 volume_name=volume.name,
                 file_system_id=file_system_id,
-                access_point_id=access_point_id,
                 file_system_arn=file_system_arn,
+                access_point_id=access_point_id,
                 access_point_arn=access_point_arn,
+                root_directory=volume.root_directory,
+                transit_encryption=volume.transit_encryption,
+                iam_authorization=volume.iam_authorization,
             )
         )
     return mounts
 
 
 def task_definition_volume(mount: EfsMount) -> aws.ecs.TaskDefinitionVolumeArgs:
-    """The task-definition volume: transit encryption on, IAM authorization through the access point."""
+    """The task-definition volume: through the access point when there is one (its root is then `/`)."""
+    authorization = None
+    if mount.access_point_id is not None or mount.iam_authorization:
+        authorization = aws.ecs.TaskDefinitionVolumeEfsVolumeConfigurationAuthorizationConfigArgs(
+            access_point_id=mount.access_point_id,
+            iam="ENABLED" if mount.iam_authorization else "DISABLED",
+        )
     return aws.ecs.TaskDefinitionVolumeArgs(
         name=mount.volume_name,
         efs_volume_configuration=aws.ecs.TaskDefinitionVolumeEfsVolumeConfigurationArgs(
             file_system_id=mount.file_system_id,
-            transit_encryption="ENABLED",
-            authorization_config=aws.ecs.TaskDefinitionVolumeEfsVolumeConfigurationAuthorizationConfigArgs(
-                access_point_id=mount.access_point_id, iam="ENABLED"
-            ),
+            root_directory=None if mount.access_point_id is not None else mount.root_directory,
+            transit_encryption="ENABLED" if mount.transit_encryption else "DISABLED",
+            authorization_config=authorization,
         ),
     )

@@ -1,0 +1,50 @@
+"""fargate-platform: a declarative ECS Fargate platform from stack config.
+
+Reads and validates the stack config first (an invalid config fails here, before any resource is
+registered), builds the components (components/wiring.py) and exports the stack outputs.
+"""
+
+import pulumi
+
+from components.wiring import build_platform
+from config import read_stack_config, stack_secret_config_key
+
+project, stack = pulumi.get_project(), pulumi.get_stack()
+cfg = read_stack_config(project)
+
+
+def read_stack_secret(key: str) -> pulumi.Output[str]:
+    namespace, _, bare = stack_secret_config_key(key, project).partition(":")
+    return pulumi.Config(namespace).require_secret(bare)
+
+
+platform = build_platform(
+    cfg,
+    project=project,
+    stack=stack,
+    read_stack_secret=read_stack_secret,
+    region_name=pulumi.Config("aws").get("region"),
+)
+
+pulumi.export("vpcId", platform.network.vpc_id)
+pulumi.export("clusterName", platform.cluster.name)
+pulumi.export("clusterArn", platform.cluster.arn)
+if platform.load_balancer is not None:
+    pulumi.export("albUrl", platform.load_balancer.url)
+    pulumi.export("albDnsName", platform.load_balancer.dns_name)
+pulumi.export(
+    "services",
+    {
+        name: {
+            "serviceName": service.service.name,
+            "taskDefinitionArn": service.task_definition.arn,
+            "taskDefinitionFamily": service.task_definition.family,
+            "taskDefinitionRevision": service.task_definition.revision,
+            "containerName": service.container_name,
+            "containerPort": service.container_port,
+            "logGroup": service.log_group.name,
+            "discoveryName": service.discovery_name,
+        }
+        for name, service in platform.services.items()
+    },
+)

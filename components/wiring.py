@@ -1,0 +1,471 @@
+"""Wiring: the validated stack config (config.py models, plain values) → component args → components.
+
+The one module of `components/` that knows config.py. Everything it decides (whether to create a load
+balancer, a namespace, an autoscaling target, which secrets become parameters) it decides from plain config
+values, never from Outputs. `__main__.py` calls `build_platform` and exports what it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components import containers as cdefs
+from components.cluster import CapacityShare, Cluster, ClusterArgs
+from components.iam import TaskPermissions
+from components.images import BuildImage, EcrImage, ImageSource, ImageUri, git_sha
+from components.load_balancer import LoadBalancer, LoadBalancerArgs, Route, TargetHealthCheck
+from components.network import ExistingVpcArgs, Network, NetworkArgs, NewVpcArgs, ServiceIngress
+from components.secrets import (
+    ComposedSecret,
+    GeneratedSecret,
+    Placeholder,
+    SecretRef,
+    SecretsManagerRef,
+    SsmParameterRef,
+    StackSecret,
+    StoredRef,
+    StoredSecret,
+)
+from components.service import (
+    AutoscalingArgs,
+    ContainerArgs,
+    DeploymentArgs,
+    DiscoveryArgs,
+    FargateService,
+    FargateServiceArgs,
+    RoutingArgs,
+)
+from components.storage import EfsAccessPoint, EfsVolume
+from config import ContainerConfig, ImageConfig, PlatformConfig, SecretSource, ServiceConfig, SidecarConfig
+
+StackSecretReader = Callable[[str], pulumi.Output[str]]
+"""Reads one stack secret by the key a `stackSecret` names (e.g. `pulumi.Config().require_secret`)."""
+
+
+@dataclass
+class Platform:
+    """What the program built; `__main__.py` exports from it."""
+
+    network: Network
+    cluster: Cluster
+    load_balancer: LoadBalancer | None
+    services: dict[str, FargateService]
+
+
+def partition_of(region: str | None) -> str:
+    """The AWS partition of a region (ARNs are built from it)."""
+    if region and region.startswith("cn-"):
+        return "aws-cn"
+    if region and region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def default_tags(cfg: PlatformConfig, project: str, stack: str) -> dict[str, str]:
+    return {
+        "Project": project,
+        "Stack": stack,
+        "Environment": cfg.environment,
+        "ManagedBy": "pulumi",
+        **cfg.tags,
+    }
+
+
+def image_source(image: ImageConfig) -> ImageSource:
+    if image.kind == "repository":
+        assert image.repository is not None
+        return EcrImage(repository=image.repository, tag=image.effective_tag)
+    if image.kind == "build":
+        assert image.build is not None
+        dockerfile = f"{image.build.rstrip('/')}/{image.dockerfile}" if image.dockerfile else None
+        return BuildImage(context=image.build, dockerfile=dockerfile)
+    assert image.uri is not None
+    return ImageUri(uri=image.uri)
+
+
+def _stored_key(kind: str, name: str) -> str:
+    """The key (and SSM parameter name suffix) of a generated or stack secret."""
+    return name if kind == "generate" else name.replace(":", ".")
+
+
+def service_secrets(
+    name: str, svc: ServiceConfig, read_stack_secret: StackSecretReader
+) -> tuple[dict[str, StoredSecret], dict[str, dict[str, SecretRef]]]:
+    """The secrets the service stores (generated, stack, composed) and each container's env → reference."""
+    stored: dict[str, StoredSecret] = {}
+    kinds: dict[str, str] = {}
+
+    def store(key: str, kind: str, make: Callable[[], StoredSecret]) -> str:
+        if key in kinds and kinds[key] != kind:
+            raise ValueError(
+                f"Service `{name}`: the {kind} secret and the {kinds[key]} secret are both named `{key}`; "
+                "rename one."
+            )
+        if key not in stored:
+            stored[key] = make()
+            kinds[key] = kind
+        return key
+
+    for generated, length in svc.generated_secrets.items():
+        store(_stored_key("generate", generated), "generated", lambda length=length: GeneratedSecret(length))
+
+    refs: dict[str, dict[str, SecretRef]] = {}
+    for cname, container in svc.containers():
+        container_name = cname or name
+        refs[container_name] = {}
+        for env, src in container.secrets.items():
+            refs[container_name][env] = _secret_ref(name, container_name, env, src, store, read_stack_secret)
+    return stored, refs
+
+
+def _secret_ref(
+    service: str,
+    container: str,
+    env: str,
+    src: SecretSource,
+    store: Callable[[str, str, Callable[[], StoredSecret]], str],
+    read_stack_secret: StackSecretReader,
+) -> SecretRef:
+    if src.kind == "generate":
+        assert src.generate is not None
+        return StoredRef(_stored_key("generate", src.generate))
+    if src.kind == "stackSecret":
+        assert src.stack_secret is not None
+        key = src.stack_secret
+        return StoredRef(
+            store(_stored_key("stack", key), "stack", lambda: StackSecret(read_stack_secret(key)))
+        )
+    if src.kind == "ssmParameter":
+        assert src.ssm_parameter is not None
+        return SsmParameterRef(parameter=src.ssm_parameter)
+    if src.kind == "secretsManager":
+        assert src.secrets_manager is not None
+        return SecretsManagerRef(arn=src.secrets_manager, json_key=src.json_key)
+    assert src.template is not None
+    placeholders: dict[str, Placeholder] = {}
+    for ref in src.template_refs:
+        if ref.kind == "stackSecret":
+            key = store(
+                _stored_key("stack", ref.name),
+                "stack",
+                lambda k=ref.name: StackSecret(read_stack_secret(k)),
+            )
+        else:
+            key = _stored_key("generate", ref.name)
+        placeholders[ref.text] = Placeholder(key=key, url_encode=ref.filter == "urlencode")
+    composed_key = env if container == service else f"{container}.{env}"
+    template = src.template
+    return StoredRef(
+        store(composed_key, "composed", lambda: ComposedSecret(template=template, placeholders=placeholders))
+    )
+
+
+def _container_args(
+    container_name: str,
+    container: ContainerConfig,
+    refs: Mapping[str, SecretRef],
+    *,
+    cpu: int | None,
+    memory: int | None,
+    essential: bool,
+    health_check: cdefs.HealthCheck | None,
+) -> ContainerArgs:
+    drop, add = container.hardening.linux_capabilities
+    return ContainerArgs(
+        name=container_name,
+        image=image_source(container.image),
+        port=container.port,
+        cpu=cpu,
+        memory=memory,
+        essential=essential,
+        command=container.command,
+        entry_point=container.entry_point,
+        environment=dict(container.environment),
+        secrets=dict(refs),
+        health_check=health_check,
+        depends_on=dict(container.depends_on),
+        readonly_root_filesystem=container.hardening.read_only_root_filesystem,
+        user=container.hardening.user,
+        drop_capabilities=drop,
+        add_capabilities=add,
+        scratch_paths=list(container.hardening.scratch_paths),
+        mounts=[cdefs.MountPoint(m.volume, m.path, m.read_only) for m in container.mounts],
+    )
+
+
+def _health_check(check: Any) -> cdefs.HealthCheck | None:
+    if check is None:
+        return None
+    return cdefs.HealthCheck(
+        command=list(check.command),
+        interval=check.interval,
+        timeout=check.timeout,
+        retries=check.retries,
+        start_period=check.start_period,
+    )
+
+
+def containers_of(
+    name: str, svc: ServiceConfig, refs: Mapping[str, Mapping[str, SecretRef]]
+) -> list[ContainerArgs]:
+    """The main container (named like the service) first, then the sidecars."""
+    has_sidecars = bool(svc.sidecars)
+    out = [
+        _container_args(
+            name,
+            svc,
+            refs[name],
+            cpu=svc.container_cpu if has_sidecars else None,
+            memory=svc.container_memory if has_sidecars else None,
+            essential=True,
+            health_check=_health_check(svc.health_check.container),
+        )
+    ]
+    for sname, sidecar in svc.sidecars.items():
+        assert isinstance(sidecar, SidecarConfig)
+        out.append(
+            _container_args(
+                sname,
+                sidecar,
+                refs[sname],
+                cpu=sidecar.cpu,
+                memory=sidecar.memory,
+                essential=sidecar.essential,
+                health_check=_health_check(sidecar.health_check),
+            )
+        )
+    return out
+
+
+def efs_volumes(svc: ServiceConfig) -> list[EfsVolume]:
+    volumes = []
+    for vname, volume in svc.volumes.items():
+        if volume.efs is None:
+            continue
+        efs = volume.efs
+        ap = efs.access_point
+        volumes.append(
+            EfsVolume(
+                name=vname,
+                file_system_id=efs.file_system_id,
+                root_directory=efs.root_directory,
+                access_point=(
+                    EfsAccessPoint(path=ap.path, uid=ap.uid, gid=ap.gid, permissions=ap.permissions)
+                    if ap is not None
+                    else None
+                ),
+                transit_encryption=efs.transit_encryption == "ENABLED",
+                iam_authorization=efs.iam_authorization,
+            )
+        )
+    return volumes
+
+
+def task_permissions(svc: ServiceConfig) -> TaskPermissions:
+    p = svc.permissions
+    return TaskPermissions(
+        s3=dict(p.s3_buckets), dynamodb=dict(p.dynamodb_tables), sqs=dict(p.sqs_queues), ssm=dict(p.ssm_paths)
+    )
+
+
+def network_args(cfg: PlatformConfig, tags: Mapping[str, str]) -> NetworkArgs:
+    net = cfg.network
+    vpc: NewVpcArgs | ExistingVpcArgs
+    if net.vpc_id is not None:
+        vpc = ExistingVpcArgs(
+            vpc_id=net.vpc_id,
+            public_subnet_ids=list(net.public_subnet_ids),
+            private_subnet_ids=list(net.private_subnet_ids),
+        )
+    else:
+        vpc = NewVpcArgs(cidr_block=net.cidr, availability_zones=net.az_count, nat_gateways=net.nat_gateways)
+    discoverable = [n for n, s in cfg.services.items() if s.discovery]
+    return NetworkArgs(
+        vpc=vpc,
+        services={
+            name: ServiceIngress(
+                port=svc.port,
+                from_load_balancer=svc.route is not None,
+                # Discovery is for service-to-service calls: every other service may call a discoverable one.
+                from_services=[peer for peer in cfg.services if peer != name] if name in discoverable else [],
+            )
+            for name, svc in cfg.services.items()
+        },
+        load_balancer_ports=[80, 443] if cfg.load_balancer.https else [80],
+        tags=tags,
+    )
+
+
+def task_subnet_count(cfg: PlatformConfig) -> int:
+    net = cfg.network
+    if net.vpc_id is None:
+        return net.az_count
+    return len(net.public_subnet_ids if net.task_subnets == "public" else net.private_subnet_ids)
+
+
+def build_platform(
+    cfg: PlatformConfig,
+    *,
+    project: str,
+    stack: str,
+    read_stack_secret: StackSecretReader,
+    region_name: str | None = None,
+) -> Platform:
+    """Create every component of the stack from its validated config."""
+    tags = default_tags(cfg, project, stack)
+    partition = partition_of(region_name)
+    account_id = aws.get_caller_identity_output().account_id
+    region = aws.get_region_output().region
+    prod = cfg.environment == "prod"
+
+    network = Network(stack, network_args(cfg, tags))
+    task_subnets = (
+        network.public_subnet_ids if cfg.network.task_subnets == "public" else network.private_subnet_ids
+    )
+
+    cluster = Cluster(
+        stack,
+        ClusterArgs(
+            container_insights=cfg.cluster.container_insights,
+            capacity=tuple(
+                CapacityShare(item.capacity_provider, weight=item.weight, base=item.base)
+                for item in cfg.capacity_strategy
+            ),
+            namespace=cfg.cluster.namespace,
+            vpc_id=network.vpc_id if cfg.cluster.namespace else None,
+            exec_enabled=cfg.any_exec,
+            exec_logging=cfg.cluster.exec_logging,
+            exec_log_retention_days=cfg.logs.retention_days,
+            protect_logs=prod,
+            tags=tags,
+        ),
+    )
+
+    load_balancer = None
+    if cfg.needs_load_balancer:
+        priorities = cfg.route_priorities
+        lb = cfg.load_balancer
+        load_balancer = LoadBalancer(
+            stack,
+            LoadBalancerArgs(
+                vpc_id=network.vpc_id,
+                subnet_ids=network.public_subnet_ids,
+                security_group_id=network.load_balancer_security_group.id,
+                routes=[
+                    Route(
+                        service=name,
+                        port=svc.port or 0,
+                        health_check=TargetHealthCheck(
+                            path=svc.health_check.path,
+                            matcher=svc.health_check.matcher,
+                            interval=svc.health_check.interval,
+                            timeout=svc.health_check.timeout,
+                            healthy_threshold=svc.health_check.healthy_threshold,
+                            unhealthy_threshold=svc.health_check.unhealthy_threshold,
+                        ),
+                        path_patterns=list(svc.route.path_patterns),
+                        host_patterns=list(svc.route.host_patterns),
+                        priority=priorities.get(name),
+                        default=svc.route.default,
+                        deregistration_delay=lb.deregistration_delay,
+                    )
+                    for name, svc in cfg.services.items()
+                    if svc.route is not None
+                ],
+                certificate_arn=lb.certificate_arn,
+                ssl_policy=lb.ssl_policy,
+                idle_timeout=lb.idle_timeout,
+                deletion_protection=lb.deletion_protection,
+                access_logs_bucket=lb.access_logs.bucket if lb.access_logs else None,
+                access_logs_prefix=(lb.access_logs.prefix or None) if lb.access_logs else None,
+                drop_invalid_header_fields=lb.drop_invalid_headers,
+                desync_mitigation_mode=lb.desync_mitigation,
+                tags=tags,
+            ),
+        )
+
+    needs_tag = any(c.image.kind == "build" for s in cfg.services.values() for _, c in s.containers())
+    image_tag = git_sha() if needs_tag else None
+
+    services: dict[str, FargateService] = {}
+    for name, svc in cfg.services.items():
+        stored, refs = service_secrets(name, svc, read_stack_secret)
+        routing = None
+        if load_balancer is not None and svc.route is not None:
+            routing = RoutingArgs(
+                target_group_arn=load_balancer.target_groups[name].arn,
+                target_group_arn_suffix=load_balancer.target_groups[name].arn_suffix,
+                load_balancer_arn_suffix=load_balancer.arn_suffix,
+                dependencies=load_balancer.target_dependencies(name),
+            )
+        discovery = None
+        if svc.discovery and cluster.namespace is not None and cfg.cluster.namespace:
+            discovery = DiscoveryArgs(
+                namespace_id=cluster.namespace.id, namespace_name=cfg.cluster.namespace, name=name
+            )
+        a = svc.autoscaling
+        d = svc.deployment
+        services[name] = FargateService(
+            name,
+            FargateServiceArgs(
+                cluster_arn=cluster.arn,
+                cluster_name=cluster.name,
+                containers=containers_of(name, svc, refs),
+                cpu=svc.cpu,
+                memory=svc.memory,
+                vpc_id=network.vpc_id,
+                subnet_ids=task_subnets,
+                subnet_count=task_subnet_count(cfg),
+                security_group_id=network.service_security_groups[name].id,
+                region=region,
+                account_id=account_id,
+                family=f"{project}-{stack}-{name}",
+                log_group_name=f"/ecs/{project}-{stack}/{name}",
+                log_retention_days=cfg.logs.retention_days,
+                parameter_prefix=f"/{project}/{stack}/{name}",
+                capacity=cluster.capacity,
+                architecture=svc.architecture,
+                assign_public_ip=cfg.assign_public_ip,
+                desired_count=svc.desired_count,
+                partition=partition,
+                protect_logs=prod,
+                stored_secrets=stored,
+                efs_volumes=efs_volumes(svc),
+                scratch_volumes=[v for v, vol in svc.volumes.items() if vol.scratch],
+                ephemeral_storage_gib=svc.ephemeral_storage,
+                routing=routing,
+                discovery=discovery,
+                autoscaling=(
+                    AutoscalingArgs(
+                        min_capacity=a.min_count,
+                        max_capacity=a.max_count,
+                        cpu_target=a.cpu_target,
+                        memory_target=a.memory_target,
+                        requests_per_target=a.requests_per_target,
+                        scale_in_cooldown=a.scale_in_cooldown,
+                        scale_out_cooldown=a.scale_out_cooldown,
+                    )
+                    if a is not None
+                    else None
+                ),
+                deployment=DeploymentArgs(
+                    circuit_breaker=d.circuit_breaker,
+                    rollback=d.rollback,
+                    minimum_healthy_percent=d.minimum_healthy_percent,
+                    maximum_percent=d.maximum_percent,
+                    health_check_grace_period=d.health_check_grace_period,
+                ),
+                enable_execute_command=svc.exec,
+                exec_log_group_arn=cluster.exec_log_group.arn if cluster.exec_log_group else None,
+                task_permissions=task_permissions(svc),
+                image_tag=image_tag,
+                depends_on=[cluster.capacity_providers],
+                tags={**tags, "Service": name, **svc.tags},
+            ),
+        )
+    return Platform(network=network, cluster=cluster, load_balancer=load_balancer, services=services)
