@@ -173,8 +173,12 @@ def _check_min_tasks(resources: list[Resource], config: Config, report: ReportVi
                 )
             continue
         raw = get(service.props, "desiredCount")
-        count = as_int(raw) if raw is not None else None
-        shown = f"desiredCount {count}" if count is not None else "desiredCount (unset: 1 in awsx, 0 in aws)"
+        if raw is None:
+            count: int | None = 1 if service.type in AWSX_FARGATE_SERVICE else 0  # the providers' defaults
+            shown = f"desiredCount (unset: {count})"
+        else:
+            count = as_int(raw)
+            shown = f"desiredCount {raw}"
         if count is None or count < minimum:
             report(
                 violation(

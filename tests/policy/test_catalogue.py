@@ -240,3 +240,67 @@ def test_every_threshold_is_set_per_stack():
 def test_stack_values(policy, key, dev, prod):
     configs = {s: load_policy_config(POLICY_DIR / "config" / f"{s}.json") for s in ("dev", "prod")}
     assert (configs["dev"][policy][key], configs["prod"][policy][key]) == (dev, prod)
+
+
+# --- robustness: a rule that raises anything but UnknownValueError fails the whole Analyze call ------------
+
+_KEYS = [
+    "cpu", "memory", "containerDefinitions", "requiresCompatibilities", "ephemeralStorage", "sizeInGib",
+    "capacityProviderStrategies", "capacityProvider", "weight", "base", "launchType", "desiredCount",
+    "networkConfiguration", "subnets", "assignPublicIp", "deploymentCircuitBreaker", "enable", "rollback",
+    "healthCheck", "enabled", "path", "protocol", "deregistrationDelay", "retentionInDays", "settings",
+    "setting", "name", "value", "image", "taskDefinitionArgs", "containers", "container", "natGateways",
+    "strategy", "availabilityZoneNames", "numberOfAvailabilityZones", "minCapacity", "resourceId",
+    "environment", "secrets", "valueFrom", "ingress", "fromPort", "toPort", "cidrBlocks", "policy",
+    "defaultActions", "type", "user", "privileged", "linuxParameters", "capabilities", "add", "drop",
+]  # fmt: skip
+
+
+_STRINGS = [
+    "", "256", "0.25 vCPU", "FARGATE_SPOT", "latest", "nginx:latest", "HTTP", "*", "0.0.0.0/0", "[]", "[{}]",
+    '[{"image": 1}]', "{}", "enabled", common.UNKNOWN_STRING,
+]  # fmt: skip
+
+
+def _json_values():
+    from hypothesis import strategies as st
+
+    scalars = st.one_of(
+        st.none(), st.booleans(), st.integers(-5, 70000), st.floats(allow_nan=False, allow_infinity=False),
+        st.sampled_from(_STRINGS),
+        st.text(max_size=8),
+    )  # fmt: skip
+    return st.recursive(
+        scalars,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(_KEYS), inner, max_size=4)
+        ),
+        max_leaves=8,
+    )
+
+
+def _resource_rules() -> list[Policy]:
+    return [p for _, p in pack() if isinstance(p, ResourceValidationPolicy) and getattr(p, "types", None)]
+
+
+@pytest.mark.parametrize("policy", _resource_rules(), ids=lambda p: p.name)
+def test_resource_rules_survive_arbitrary_inputs(policy, run):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from pulumi_policy.proxy import UnknownValueError
+
+    tokens = sorted(policy.types)
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        token=st.sampled_from(tokens),
+        props=st.dictionaries(st.sampled_from(_KEYS), _json_values(), max_size=6),
+    )
+    def check(token, props):
+        try:
+            messages = run.resource(policy, token, props)
+        except UnknownValueError:
+            return
+        assert all(isinstance(m, str) and " must " in m for m in messages), messages
+
+    check()

@@ -142,11 +142,27 @@ def test_min_tasks_desired_count_missing(run, good):
     service = run.res(SERVICE, "web", props)
     assert run.stack(reliability.ECS_SERVICE_MIN_TASKS, [service]) == [
         (
-            "ECS service 'web' desiredCount (unset: 1 in awsx, 0 in aws) must be at least 2; "
-            + _min_tasks_fix(2),
+            "ECS service 'web' desiredCount (unset: 0) must be at least 2; " + _min_tasks_fix(2),
             service.urn,
         )
     ]
+
+
+def test_min_tasks_unset_desired_count_follows_provider_defaults(run, good):
+    awsx = good.awsx_fargate_service()
+    del awsx["desiredCount"]
+    service = run.res(AWSX_SERVICE, "api", awsx)
+    assert run.stack(reliability.ECS_SERVICE_MIN_TASKS, [service], config={"minTasks": 1}) == []
+    assert run.stack(reliability.ECS_SERVICE_MIN_TASKS, [service]) == [
+        (
+            f"Fargate service 'api' desiredCount (unset: 1) must be at least 2; {_min_tasks_fix(2)}",
+            service.urn,
+        )
+    ]
+    props = good.service()
+    del props["desiredCount"]
+    plain = run.res(SERVICE, "web", props)
+    assert len(run.stack(reliability.ECS_SERVICE_MIN_TASKS, [plain], config={"minTasks": 1})) == 1
 
 
 def test_min_tasks_config_override(run, good):
