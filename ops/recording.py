@@ -251,25 +251,36 @@ def _program_error(exc: BaseException, program_dir: Path) -> ProgramError:
 # --------------------------------------------------------------------------------------------- running
 
 
+def _is_library(filename: str) -> bool:
+    """Installed packages (a venv may live inside the project directory)."""
+    return (
+        "site-packages" in filename or f"{os.sep}venv{os.sep}" in filename or filename.startswith(sys.prefix)
+    )
+
+
 @contextmanager
 def _program_environment(program_dir: Path) -> Iterator[None]:
-    """cwd and sys.path as `pulumi` sets them; modules the program imported are dropped afterwards so the next
-    run (maybe of another program with modules of the same names) imports fresh copies."""
+    """cwd and sys.path as `pulumi` sets them, and no bytecode written into the project. The program's own
+    modules imported by this run are dropped afterwards, so the next run (maybe of another program with
+    modules of the same names) imports fresh copies; installed packages stay loaded."""
     before = set(sys.modules)
     old_cwd = os.getcwd()
+    old_dont_write = sys.dont_write_bytecode
     path_entry = str(program_dir)
     sys.path.insert(0, path_entry)
     os.chdir(program_dir)
+    sys.dont_write_bytecode = True
     try:
         yield
     finally:
+        sys.dont_write_bytecode = old_dont_write
         os.chdir(old_cwd)
         with suppress(ValueError):
             sys.path.remove(path_entry)
         root = str(program_dir) + os.sep
         for name in set(sys.modules) - before:
             module_file = getattr(sys.modules.get(name), "__file__", None) or ""
-            if module_file.startswith(root):
+            if module_file.startswith(root) and not _is_library(module_file):
                 del sys.modules[name]
 
 

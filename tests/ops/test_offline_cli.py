@@ -1,0 +1,383 @@
+"""`python -m ops plan` / `check` on fixture projects: exit codes, messages, JSON, colours, pack reaping.
+
+In process through ops.cli.main (fast); two tests run `python -m ops` in a subprocess to prove the entry
+point.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import ops.analyzer
+import ops.check
+from ops.cli import main
+from ops.recording import Plan
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+APP = FIXTURES / "check_app"
+PACK = FIXTURES / "check_pack"
+REAL_PACK = ROOT / "policy"
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main([*args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def check(
+    capsys: pytest.CaptureFixture[str], stack: str, *extra: str, pack: Path = PACK
+) -> tuple[int, str, str]:
+    return cli(capsys, "check", "--stack", stack, "--project-dir", str(APP), "--pack-dir", str(pack), *extra)
+
+
+def tree(path: Path) -> set[str]:
+    return {str(p.relative_to(path)) for p in path.rglob("*")}
+
+
+# ---------------------------------------------------------------------------------------------------- plan
+
+
+def registered_by_stock_monitor(stack: str) -> list[tuple[str, str]]:
+    """An independent oracle: the SDK's own MockMonitor, whose `resources` holds every registration."""
+    import pulumi
+    from pulumi.runtime import mocks as pulumi_mocks
+    from pulumi.runtime import settings
+    from pulumi.runtime.stack import run_pulumi_func
+    from pulumi.runtime.sync_await import _sync_await
+
+    from ops.aws_mocks import AwsMocks
+    from ops.project import load_stack
+
+    cfg = load_stack(APP, stack)
+
+    class Stock(AwsMocks):
+        def new_resource(self, args: Any) -> Any:
+            return self.outputs_for(args, f"{args.typ}::{args.name}")
+
+    def run() -> list[tuple[str, str]]:
+        import asyncio
+        import runpy
+
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        settings.ROOT.set(None)
+        pulumi.runtime.set_all_config(cfg.config, list(cfg.secret_keys))
+        monitor = pulumi_mocks.MockMonitor(Stock(cfg.region))
+        pulumi.runtime.set_mocks(
+            monitor.mocks, project=cfg.project, stack=stack, preview=False, monitor=monitor
+        )
+        sys.path.insert(0, str(APP))
+        try:
+            _sync_await(run_pulumi_func(lambda: runpy.run_path(str(cfg.program), run_name="__main__")))
+        finally:
+            sys.path.remove(str(APP))
+        return sorted((urn.split("::")[2].split("$")[-1], urn.split("::")[3]) for urn in monitor.resources)
+
+    import contextvars
+
+    return contextvars.copy_context().run(run)
+
+
+def test_plan_json_records_exactly_the_registered_resources(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+):
+    before = tree(APP)
+    code, out, err = cli(
+        capsys, "plan", "--stack", "dev", "--project-dir", str(APP), "--json", str(tmp_path / "p.json")
+    )
+    assert (code, err) == (0, "")
+    doc = json.loads((tmp_path / "p.json").read_text())
+    recorded = sorted((r["type"], r["name"]) for r in doc["resources"])
+    assert recorded == registered_by_stock_monitor("dev")
+    assert len(recorded) == 5
+    assert doc["summary"] == {
+        "resources": 5,
+        "custom": 5,
+        "components": 0,
+        "byType": {
+            "aws:cloudwatch/logGroup:LogGroup": 1,
+            "aws:ecs/cluster:Cluster": 1,
+            "aws:ecs/service:Service": 1,
+            "aws:ecs/taskDefinition:TaskDefinition": 1,
+            "aws:iam/role:Role": 1,
+        },
+    }
+    assert (doc["formatVersion"], doc["kind"], doc["project"], doc["stack"], doc["region"]) == (
+        1,
+        "plan",
+        "check-fixture",
+        "dev",
+        "eu-west-2",
+    )
+    assert "Plan of check-fixture/dev (eu-west-2): 5 resources (5 custom, 0 components)" in out
+    assert "aws:ecs/taskDefinition:TaskDefinition      1" in out
+    assert tree(APP) == before  # nothing written into the project (no bytecode either)
+
+
+def test_plan_json_masks_secrets_and_lists_their_paths(capsys: pytest.CaptureFixture[str], tmp_path: Path):
+    target = tmp_path / "leaky.json"
+    assert cli(capsys, "plan", "--stack", "leaky", "--project-dir", str(APP), "--json", str(target))[0] == 0
+    text = target.read_text()
+    assert "offline-secret-" not in text  # the placeholder value never reaches the file
+    doc = json.loads(text)
+    task = next(r for r in doc["resources"] if r["name"] == "app-task")
+    assert task["secretPaths"] == ["containerDefinitions"]
+    assert task["inputs"]["containerDefinitions"] == "[secret]"
+    assert task["inputs"]["family"] == "app" and task["inputs"]["cpu"] == "256"
+    assert doc["outputs"]["password"] == "[secret]" and doc["secretOutputs"] == ["password"]
+    assert doc["outputs"]["taskDefinitionArn"] == "arn:aws:ecs:us-east-1:123456789012:task-definition/app:1"
+    assert doc["secretConfigKeys"] == ["check-fixture:dbPassword"]
+    service = next(r for r in doc["resources"] if r["type"] == "aws:ecs/service:Service")
+    assert service["inputs"]["taskDefinition"] == "arn:aws:ecs:us-east-1:123456789012:task-definition/app:1"
+    assert task["urn"] in service["dependsOn"]
+
+
+def test_plan_program_error_exits_2_with_location(capsys: pytest.CaptureFixture[str], tmp_path: Path):
+    target = tmp_path / "err.json"
+    code, out, err = cli(
+        capsys, "plan", "--stack", "broken", "--project-dir", str(APP), "--json", str(target)
+    )
+    assert code == 2 and out == ""
+    assert err == (
+        "error: the program failed at __main__.py:13: "
+        "RuntimeError: fixture program failure: no subnets for service 'app'\n"
+    )
+    assert json.loads(target.read_text())["error"] == {
+        "kind": "program",
+        "messages": [
+            "the program failed at __main__.py:13: RuntimeError: fixture program failure: no subnets "
+            "for service 'app'"
+        ],
+        "location": "__main__.py:13",
+    }
+
+
+def test_plan_missing_stack(capsys: pytest.CaptureFixture[str]):
+    code, _, err = cli(capsys, "plan", "--stack", "qa", "--project-dir", str(APP))
+    assert code == 2
+    assert err == (
+        f"error: stack 'qa' not found: no Pulumi.qa.yaml in {APP}; "
+        "stacks: advisory, badconfig, badyaml, broken, dev, leaky\n"
+    )
+
+
+# ---------------------------------------------------------------------------------------------------- check
+
+
+def test_check_clean_exits_0(capsys: pytest.CaptureFixture[str], tmp_path: Path):
+    before = tree(APP) | {f"pack/{p}" for p in tree(PACK)}
+    code, out, err = check(capsys, "dev", "--json", str(tmp_path / "r.json"))
+    assert (code, err) == (0, "")
+    assert "No policy violations." in out and out.rstrip().endswith(
+        "PASSED: 0 mandatory, 0 advisory violations (exit 0)"
+    )
+    assert "\x1b[" not in out  # piped: no colours
+    doc = json.loads((tmp_path / "r.json").read_text())
+    assert (doc["kind"], doc["exitCode"], doc["diagnostics"]) == ("check", 0, [])
+    assert doc["policyPack"]["name"] == "check-fixture-pack"
+    assert doc["policyPack"]["configFile"] == str(PACK / "config" / "dev.json")
+    assert doc["plan"]["summary"]["resources"] == 5
+    assert doc["cost"] == {"error": f"{PACK / 'pricing.py'} does not exist"}
+    assert tree(APP) | {f"pack/{p}" for p in tree(PACK)} == before
+
+
+def test_check_advisory_only_exits_0(capsys: pytest.CaptureFixture[str]):
+    code, out, _ = check(capsys, "advisory")
+    assert code == 0
+    assert "ADVISORY (1)" in out and "MANDATORY" not in out
+    assert "fixture-log-retention" in out and "LogGroup app-logs" in out
+    assert "Log group 'app-logs' retention 400" in out
+    assert "PASSED: 0 mandatory, 1 advisory violation (exit 0)" in out
+
+
+def test_check_config_file_changes_the_threshold(capsys: pytest.CaptureFixture[str], tmp_path: Path):
+    config = tmp_path / "policy.json"
+    config.write_text(json.dumps({"fixture-log-retention": {"maxDays": 400}}))
+    code, out, _ = check(capsys, "advisory", "--policy-config", str(config))
+    assert code == 0 and "No policy violations." in out
+    config.write_text(json.dumps({"fixture-log-retention": "mandatory"}))
+    code, out, _ = check(capsys, "advisory", "--policy-config", str(config))
+    assert code == 1 and "MANDATORY (1)" in out
+
+
+def test_check_secret_in_environment_exits_1_naming_the_variable(
+    capsys: pytest.CaptureFixture[str], tmp_path
+):
+    code, out, _ = check(capsys, "leaky", "--json", str(tmp_path / "r.json"))
+    assert code == 1
+    assert "MANDATORY (1)" in out and "DB_PASSWORD" in out
+    assert "FAILED: 1 mandatory, 0 advisory violations (exit 1)" in out
+    doc = json.loads((tmp_path / "r.json").read_text())
+    assert doc["exitCode"] == 1 and doc["counts"] == {"mandatory": 1, "advisory": 0, "remediate": 0}
+    assert doc["diagnostics"] == [
+        {
+            "policy": "fixture-no-secret-env",
+            "policyPack": "check-fixture-pack",
+            "enforcementLevel": "mandatory",
+            "message": "Container 'app' environment variable DB_PASSWORD must come from `secrets` (SSM or "
+            "Secrets Manager), not a plain value.",
+            "description": "Checks that task definitions keep secrets out of the environment.",
+            "urn": "urn:pulumi:leaky::check-fixture::aws:ecs/taskDefinition:TaskDefinition::app-task",
+            "resourceType": "aws:ecs/taskDefinition:TaskDefinition",
+            "resourceName": "app-task",
+        }
+    ]
+
+
+@pytest.mark.skipif(not (REAL_PACK / "__main__.py").is_file(), reason="the real policy pack is not there yet")
+def test_real_pack_catches_the_secret_in_the_environment_and_prices_the_stack(capsys, tmp_path: Path):
+    code, out, _ = check(capsys, "leaky", "--json", str(tmp_path / "r.json"), pack=REAL_PACK)
+    assert code == 1
+    doc = json.loads((tmp_path / "r.json").read_text())
+    mandatory = [d for d in doc["diagnostics"] if d["enforcementLevel"] == "mandatory"]
+    assert any("DB_PASSWORD" in d["message"] and d["resourceName"] == "app-task" for d in mandatory)
+    assert doc["cost"]["region"] == "us-east-1" and doc["cost"]["total"] > 0
+    assert "Cost estimate (us-east-1, USD per month)" in out and "Total: $" in out
+
+
+@pytest.mark.parametrize(
+    ("stack", "expected"),
+    [
+        (
+            "broken",
+            "error: the program failed at __main__.py:13: RuntimeError: fixture program failure: "
+            "no subnets for service 'app'\n",
+        ),
+        (
+            "badconfig",
+            "error: invalid stack config in Pulumi.badconfig.yaml (1 problem; raised at "
+            "__main__.py:15):\n  environment.LOG_LEVEL: required; set it to debug, info or warning\n",
+        ),
+    ],
+)
+def test_check_program_and_config_errors_exit_2(
+    capsys: pytest.CaptureFixture[str], stack: str, expected: str
+):
+    code, out, err = check(capsys, stack)
+    assert (code, out, err) == (2, "", expected)
+
+
+def test_check_bad_yaml_exits_2_with_file_and_line(capsys: pytest.CaptureFixture[str]):
+    code, _, err = check(capsys, "badyaml")
+    assert code == 2 and err.startswith("error: Pulumi.badyaml.yaml:4: invalid YAML: ")
+    assert "Traceback" not in err
+
+
+def test_check_invalid_policy_config_exits_2(capsys: pytest.CaptureFixture[str]):
+    code, _, err = check(capsys, "dev", "--policy-config", str(PACK / "config" / "bad.json"))
+    assert (code, err) == (
+        2,
+        "error: invalid policy config: policy 'fixture-log-retention': property 'maxDays': "
+        "'ninety' is not of type 'integer'; fix the value in the policy config\n",
+    )
+
+
+def test_check_pack_that_fails_to_start_shows_its_stderr(capsys: pytest.CaptureFixture[str]):
+    code, _, err = check(capsys, "dev", pack=FIXTURES / "broken_pack")
+    assert code == 2
+    assert err.startswith("error: the policy pack did not start:\n")
+    assert "exited with code 3 before it was ready" in err
+    assert "fixture pack: cannot import rules module 'secrity' (typo)" in err
+
+
+class _Spy(ops.analyzer.PolicyPackRunner):
+    pids: list[int] = []
+
+    def start(self) -> None:
+        super().start()
+        assert self.pid is not None
+        _Spy.pids.append(self.pid)
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("failure", [None, "program", "interrupt"])
+def test_pack_is_always_reaped(capsys, monkeypatch: pytest.MonkeyPatch, failure: str | None):
+    _Spy.pids = []
+    monkeypatch.setattr(ops.analyzer, "PolicyPackRunner", _Spy)
+    stack = "broken" if failure == "program" else "dev"
+    if failure == "interrupt":
+
+        def interrupted(*_: Any, **__: Any) -> Plan:
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(ops.check, "run_program", interrupted)
+    code, _, err = check(capsys, stack)
+    assert code == {None: 0, "program": 2, "interrupt": 130}[failure]
+    if failure == "interrupt":
+        assert err == "error: interrupted\n"
+    assert len(_Spy.pids) == 1 and _gone(_Spy.pids[0])
+
+
+def test_colour_only_for_a_tty_without_no_color(monkeypatch: pytest.MonkeyPatch):
+    from ops.report import use_colour
+
+    class Tty:
+        def __init__(self, tty: bool) -> None:
+            self.tty = tty
+
+        def isatty(self) -> bool:
+            return self.tty
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert use_colour(Tty(True)) is True  # type: ignore[arg-type]
+    assert use_colour(Tty(False)) is False  # type: ignore[arg-type]
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert use_colour(Tty(True)) is False  # type: ignore[arg-type]
+
+
+def test_coloured_report_marks_levels(monkeypatch: pytest.MonkeyPatch):
+    from ops.check import run_check
+    from ops.report import render_check
+
+    result = run_check(APP, "leaky", pack_dir=PACK)
+    coloured = render_check(result, colour=True)
+    assert "\x1b[1;31mMANDATORY (1)\x1b[0m" in coloured
+    assert "\x1b[1;31mFAILED: 1 mandatory, 0 advisory violations (exit 1)\x1b[0m" in coloured
+    assert "\x1b[" not in render_check(result, colour=False)
+
+
+# ------------------------------------------------------------------------------------------- python -m ops
+
+
+def run_module(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    return subprocess.run(
+        [sys.executable, "-m", "ops", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_python_m_ops_plan_and_check():
+    plan = run_module("plan", "--stack", "dev", "--project-dir", str(APP))
+    assert plan.returncode == 0, plan.stderr
+    assert "5 resources" in plan.stdout and "\x1b[" not in plan.stdout
+    leaky = run_module("check", "--stack", "leaky", "--project-dir", str(APP), "--pack-dir", str(PACK))
+    assert leaky.returncode == 1, leaky.stderr
+    assert "DB_PASSWORD" in leaky.stdout
+
+
+def test_python_m_ops_program_error_is_not_a_traceback():
+    broken = run_module("check", "--stack", "broken", "--project-dir", str(APP), "--pack-dir", str(PACK))
+    assert broken.returncode == 2
+    assert "Traceback" not in broken.stderr
+    assert "__main__.py:13: RuntimeError: fixture program failure" in broken.stderr
