@@ -28,6 +28,7 @@ from ops.analyzer import (
     PackStartError,
     PolicyConfigError,
     PolicyInfo,
+    PolicyPackPool,
     PolicyPackRunner,
     effective_config,
     load_policy_config,
@@ -251,7 +252,7 @@ def test_configure_merges_schema_defaults_and_sends_every_policy(pack: PolicyPac
             description="Checks that buckets are small.",
             message="Bucket 'big' size 11 must not exceed 10; lower size.",
             enforcement_level="mandatory",
-            urn="",
+            urn="urn:pulumi:dev::p::test:index:Bucket::big",  # filled in, as the CLI does
         )
     ]
 
@@ -286,6 +287,22 @@ def test_analyze_many_matches_one_by_one(fresh: PolicyPackRunner) -> None:
     one_by_one = [d for r in resources for d in fresh.analyze(r)]
     assert fresh.analyze_many(resources, workers=4) == one_by_one
     assert len(one_by_one) == 20 + 29  # 20 untagged, sizes 11..39 over the default 10
+
+
+def test_pool_of_two_packs_gives_the_same_diagnostics_and_reaps_both() -> None:
+    resources = [bucket(f"b{i}", i, **({"tags": {}} if i % 2 else {})) for i in range(20)]
+    with PolicyPackRunner(TINY_PACK, project="p", stack="dev") as single:
+        single.configure({"bucket-size": {"maxSize": 4}})
+        expected = single.analyze_many(resources, workers=1)
+        expected_stack = single.analyze_stack(resources)
+
+    with PolicyPackPool(TINY_PACK, processes=2, project="p", stack="dev") as pool:
+        pids = [r.pid for r in pool.runners]
+        pool.configure({"bucket-size": {"maxSize": 4}})
+        assert pool.effective_config["bucket-size"]["properties"] == {"maxSize": 4, "label": "a"}
+        assert pool.analyze_many(resources, workers=2) == expected
+        assert pool.analyze_stack(resources) == expected_stack
+    assert len(set(pids)) == 2 and all(pid is not None and gone(pid) for pid in pids)
 
 
 def test_non_json_property_values_are_sent_as_strings(fresh: PolicyPackRunner) -> None:
