@@ -59,6 +59,11 @@ class Good:
         result.update(overrides)
         return result
 
+    @staticmethod
+    def unknown_except(props: Mapping[str, Any], *keep: str) -> dict[str, Any]:
+        """``props`` with every top-level value except ``keep`` unknown, as a preview presents outputs."""
+        return {k: (copy.deepcopy(v) if k in keep else UNKNOWN) for k, v in props.items()}
+
     def container(self, **overrides: Any) -> dict[str, Any]:
         return self._with(
             {

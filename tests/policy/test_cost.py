@@ -408,6 +408,31 @@ def test_insights_not_tripped_by_unknown_cluster_name(run, good):
     assert run.resource(cost.CONTAINER_INSIGHTS, CLUSTER, props) == []
 
 
+# --- unknown values elsewhere never trip a rule ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("policy", "token", "builder", "keep", "config"),
+    [
+        (cost.FARGATE_TASK_SIZE, TASK, "task_definition", ("cpu", "memory", "requiresCompatibilities"), None),
+        (
+            cost.FARGATE_MAX_TASK_SIZE,
+            TASK,
+            "task_definition",
+            ("cpu", "memory", "requiresCompatibilities"),
+            None,
+        ),
+        (cost.FARGATE_SPOT_IN_NON_PROD, SERVICE, "service", ("capacityProviderStrategies",), SPOT_ON),
+        (cost.LOG_GROUP_RETENTION, LOG_GROUP, "log_group", ("retentionInDays",), None),
+        (cost.CONTAINER_INSIGHTS, CLUSTER, "cluster", ("settings",), None),
+    ],
+)
+def test_unknown_unrelated_properties_do_not_matter(run, good, policy, token, builder, keep, config):
+    props = good.unknown_except(getattr(good, builder)(), *keep)
+    assert sum(v == UNKNOWN for v in props.values()) >= 1
+    assert run.resource(policy, token, props, config=config) == []
+
+
 # --- catalogue-wide: aliases and schemas --------------------------------------------------------------
 
 

@@ -379,3 +379,32 @@ def test_pinned_unknown_definitions_are_left_to_the_sdk(run, good):
 def test_malformed_definitions_are_left_to_aws(run, good):
     props = good.task_definition(containerDefinitions=json.dumps({"not": "a list"})[:-3])
     assert run.resource(reliability.ECS_IMAGE_PINNED, TASK, props) == []
+
+
+# --- unknown values elsewhere never trip a rule ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("policy", "token", "builder", "keep"),
+    [
+        (reliability.ECS_DEPLOYMENT_CIRCUIT_BREAKER, SERVICE, "service", ("deploymentCircuitBreaker",)),
+        (
+            reliability.TARGET_GROUP_HEALTH_CHECK,
+            TARGET_GROUPS[0],
+            "target_group",
+            ("healthCheck", "protocol"),
+        ),
+        (reliability.ECS_SERVICE_MULTI_AZ, SERVICE, "service", ("networkConfiguration",)),
+        (
+            reliability.TARGET_GROUP_DEREGISTRATION_DELAY,
+            TARGET_GROUPS[0],
+            "target_group",
+            ("deregistrationDelay",),
+        ),
+        (reliability.ECS_IMAGE_PINNED, TASK, "task_definition", ("containerDefinitions",)),
+    ],
+)
+def test_unknown_unrelated_properties_do_not_matter(run, good, policy, token, builder, keep):
+    props = good.unknown_except(getattr(good, builder)(), *keep)
+    assert sum(v == UNKNOWN for v in props.values()) >= 1
+    assert run.resource(policy, token, props) == []
