@@ -392,7 +392,7 @@ def test_malformed_definitions_are_left_to_aws(run, good):
             reliability.TARGET_GROUP_HEALTH_CHECK,
             TARGET_GROUPS[0],
             "target_group",
-            ("healthCheck", "protocol"),
+            ("healthCheck", "protocol", "targetType"),
         ),
         (reliability.ECS_SERVICE_MULTI_AZ, SERVICE, "service", ("networkConfiguration",)),
         (
