@@ -107,28 +107,7 @@ FARGATE_CPU_MEMORY: dict[int, tuple[int, ...]] = {
 """Valid Fargate (Linux) task sizes: cpu units → memory MiB (reference/policy-rules.md)."""
 
 LOG_RETENTION_DAYS: tuple[int, ...] = (
-    1,
-    3,
-    5,
-    7,
-    14,
-    30,
-    60,
-    90,
-    120,
-    150,
-    180,
-    365,
-    400,
-    545,
-    731,
-    1096,
-    1827,
-    2192,
-    2557,
-    2922,
-    3288,
-    3653,
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653
 )
 """Values CloudWatch Logs accepts for `retentionInDays`."""
 
@@ -147,67 +126,23 @@ TLS_POLICIES: tuple[str, ...] = (
 DEFAULT_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
 DOCKER_DEFAULT_CAPABILITIES: tuple[str, ...] = (
-    "AUDIT_WRITE",
-    "CHOWN",
-    "DAC_OVERRIDE",
-    "FOWNER",
-    "FSETID",
-    "KILL",
-    "MKNOD",
-    "NET_BIND_SERVICE",
-    "NET_RAW",
-    "SETFCAP",
-    "SETGID",
-    "SETPCAP",
-    "SETUID",
-    "SYS_CHROOT",
+    "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE",
+    "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"
 )
 """Capabilities a container gets from Docker by default. Fargate only accepts `SYS_PTRACE` in
 `linuxParameters.capabilities.add`, so keeping one of these is expressed by *not dropping* it."""
 
 ALLOWED_ADD_CAPABILITIES: tuple[str, ...] = (
-    "AUDIT_WRITE",
-    "CHOWN",
-    "DAC_OVERRIDE",
-    "FOWNER",
-    "FSETID",
-    "KILL",
-    "NET_BIND_SERVICE",
-    "SETFCAP",
-    "SETGID",
-    "SETPCAP",
-    "SETUID",
-    "SYS_CHROOT",
+    "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "NET_BIND_SERVICE", "SETFCAP",
+    "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"
 )
 """Capabilities `hardening.addCapabilities` may keep (harmless defaults of Docker)."""
 
 DANGEROUS_CAPABILITIES: tuple[str, ...] = (
-    "ALL",
-    "AUDIT_CONTROL",
-    "BLOCK_SUSPEND",
-    "DAC_READ_SEARCH",
-    "IPC_LOCK",
-    "IPC_OWNER",
-    "LEASE",
-    "LINUX_IMMUTABLE",
-    "MAC_ADMIN",
-    "MAC_OVERRIDE",
-    "MKNOD",
-    "NET_ADMIN",
-    "NET_BROADCAST",
-    "NET_RAW",
-    "SYS_ADMIN",
-    "SYS_BOOT",
-    "SYS_MODULE",
-    "SYS_NICE",
-    "SYS_PACCT",
-    "SYS_PTRACE",
-    "SYS_RAWIO",
-    "SYS_RESOURCE",
-    "SYS_TIME",
-    "SYS_TTY_CONFIG",
-    "SYSLOG",
-    "WAKE_ALARM",
+    "ALL", "AUDIT_CONTROL", "BLOCK_SUSPEND", "DAC_READ_SEARCH", "IPC_LOCK", "IPC_OWNER", "LEASE",
+    "LINUX_IMMUTABLE", "MAC_ADMIN", "MAC_OVERRIDE", "MKNOD", "NET_ADMIN", "NET_BROADCAST", "NET_RAW",
+    "SYS_ADMIN", "SYS_BOOT", "SYS_MODULE", "SYS_NICE", "SYS_PACCT", "SYS_PTRACE", "SYS_RAWIO",
+    "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "SYSLOG", "WAKE_ALARM"
 )
 """Capabilities rejected in `addCapabilities` (they widen the kernel attack surface)."""
 
@@ -277,20 +212,12 @@ _USER_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.
 _TEMPLATE_REF_RE = re.compile(r"\$\{([^{}]*)\}")
 _TEMPLATE_REF_BODY_RE = re.compile(
     r"^\s*(?:(?P<stack>stackSecret):(?P<key>[A-Za-z][A-Za-z0-9_.:-]*)|(?P<name>[A-Za-z][A-Za-z0-9_]*))"
-    r"\s*(?:\|\s*(?P<filter>[A-Za-z]+)\s*)?$"
+    r"\s*(?:\|\s*(?P<filter>[A-Za-z0-9_]+)\s*)?$"
 )
 TEMPLATE_FILTERS: tuple[str, ...] = ("urlencode",)
 
 SECRET_NAME_WORDS: tuple[str, ...] = (
-    "password",
-    "passwd",
-    "secret",
-    "token",
-    "apikey",
-    "privatekey",
-    "accesskey",
-    "credential",
-    "dsn",
+    "password", "passwd", "secret", "token", "apikey", "privatekey", "accesskey", "credential", "dsn"
 )
 """Environment variable names containing one of these (ignoring case, `_`, `-` and spaces) must be secrets."""
 
@@ -436,7 +363,6 @@ class _Model(BaseModel):
         populate_by_name=True,
         alias_generator=to_camel,
         frozen=True,
-        str_strip_whitespace=False,
     )
 
     def explicitly_set(self, field: str) -> bool:
@@ -1930,17 +1856,18 @@ def _container_prefix(cname: str) -> Path:
 
 def _check_secrets(svc: ServiceConfig) -> list[Issue]:
     issues: list[Issue] = []
-    generated = {}
+    generated: dict[str, list[tuple[Path, int, bool]]] = {}
     for cname, container in svc.containers():
         for env, src in container.secrets.items():
             if src.generate is not None:
                 generated.setdefault(src.generate, []).append(
-                    ((*_container_prefix(cname), "secrets", env), src.effective_length)
+                    ((*_container_prefix(cname), "secrets", env), src.effective_length, src.length is not None)
                 )
     for gname, uses in generated.items():
-        lengths = {length for _, length in uses}
+        lengths = {length for _, length, _ in uses}
         if len(lengths) > 1:
-            path, _ = uses[-1]
+            # Point at the first use that sets `length` explicitly (that is the one to change or copy).
+            path = next((p for p, _, explicit in uses if explicit), uses[-1][0])
             issues.append(
                 (
                     (*path, "length"),
@@ -2033,6 +1960,9 @@ class PlatformConfig(_Model):
         if defaults is None:
             return data
         out = dict(data)
+        for section in ("network", "cluster", "loadBalancer", "logs", "tags"):
+            if section in out and out[section] is None:  # an empty YAML key means "defaults"
+                out[section] = {}
         for section, values in defaults.items():
             snake = _snake(section)
             key = snake if snake in out and section not in out else section
@@ -2262,11 +2192,11 @@ def _translate_one(err: Mapping[str, Any]) -> list[str]:
     if typ in ("dict_type", "model_type", "model_attributes_type"):
         return [_line(loc, f"expected a mapping, got {shown}; write key: value pairs")]
     if typ in ("greater_than_equal", "greater_than"):
-        bound = ctx.get("ge", ctx.get("gt"))
+        bound = _number(ctx.get("ge", ctx.get("gt")))
         op = "≥" if typ == "greater_than_equal" else ">"
         return [_line(loc, f"{shown} is too small; use a value {op} {bound}")]
     if typ in ("less_than_equal", "less_than"):
-        bound = ctx.get("le", ctx.get("lt"))
+        bound = _number(ctx.get("le", ctx.get("lt")))
         op = "≤" if typ == "less_than_equal" else "<"
         return [_line(loc, f"{shown} is too large; use a value {op} {bound}")]
     if typ == "too_short":
@@ -2281,13 +2211,17 @@ def _translate_one(err: Mapping[str, Any]) -> list[str]:
     return [_line(loc, f"{err.get('msg')}; see docs/config.md")]
 
 
+def _number(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def _line(path: Path, message: str) -> str:
     return f"{format_path(path) or '(root)'}: {message}"
 
 
 def _show(value: Any, loc: Path) -> str:
     """A short, safe rendering of an input value (never values under environment/secrets)."""
-    if any(p in ("environment", "secrets") for p in loc if isinstance(p, str)):
+    if "environment" in loc[1:]:  # container environment values may be secrets pasted by mistake
         return "this value"
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -2314,14 +2248,25 @@ def _unknown_key_message(loc: Path) -> str:
     allowed = allowed_keys(loc[:-1])
     if not allowed:
         return "unknown key; remove it"
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-    if not close:
-        lowered = {a.lower(): a for a in allowed}
-        if key.lower() in lowered:
-            close = [lowered[key.lower()]]
+    close = suggest_key(key, allowed)
     if close:
         return f"unknown key; did you mean {close[0]}?"
     return f"unknown key; allowed: {', '.join(allowed)}"
+
+
+def suggest_key(key: str, allowed: Sequence[str]) -> list[str]:
+    """The key a typo most likely meant: a case-insensitive match, a unique prefix, or a close spelling."""
+    lowered = {a.lower(): a for a in allowed}
+    if key.lower() in lowered:
+        return [lowered[key.lower()]]
+    prefixed = [a for a in allowed if len(key) >= 3 and a.lower().startswith(key.lower())]
+    if len(prefixed) == 1:
+        return prefixed
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    if close:
+        return close
+    close_lower = difflib.get_close_matches(key.lower(), list(lowered), n=1, cutoff=0.6)
+    return [lowered[close_lower[0]]] if close_lower else []
 
 
 def allowed_keys(path: Path) -> list[str]:
@@ -2418,7 +2363,7 @@ def load_stack_values(
     for key in sorted(extra):
         if f"{namespace}:{key}" in referenced:
             continue
-        close = difflib.get_close_matches(key, _TOP_LEVEL_KEYS, n=1, cutoff=0.6)
+        close = suggest_key(key, _TOP_LEVEL_KEYS)
         hint = (
             f"did you mean {close[0]}?"
             if close
