@@ -25,7 +25,7 @@ skipped: the stack check runs again on the final state of ``pulumi up``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -86,11 +86,12 @@ def _nodes(args: StackValidationArgs) -> list[Node]:
 
 
 def _as_list(value: Any) -> list[Any]:
+    """IAM's "one or many": None → [], a string or object → [it], a list (or the SDK's proxy) → its items."""
     if value is None:
         return []
     if isinstance(value, str | Mapping):
         return [value]
-    return list(value) if isinstance(value, list | tuple) else []
+    return list(value) if isinstance(value, Sequence) else []
 
 
 def _statements(document: Any) -> list[Mapping[str, Any]]:
