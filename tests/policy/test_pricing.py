@@ -574,3 +574,12 @@ def test_format_estimate_prints_items_assumptions_and_total() -> None:
     assert "  Total: $36.98 per month" in lines  # 19.32 + 7.30 + 10.36
     assert "    albLcus = 0  (average LCUs per ALB per hour)" in lines
     assert "    hoursPerMonth = 730  (hours in a month)" in lines
+
+
+def test_docs_assumption_table_matches_the_defaults() -> None:
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "pricing.md").read_text(encoding="utf-8")
+    for key, value in pricing.Assumptions().as_dict().items():
+        row = f"| `{pricing.camel_case(key)}` | {value:g} | {pricing.ASSUMPTION_DOCS[key]} |"
+        assert row in docs, row
