@@ -1,0 +1,133 @@
+"""Helpers for the program tests: run the real program (or a small component program) under mocks with
+ops.recording, and query the recorded plan. Assertions use plain recorded data, never values in `apply`."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ops.project import load_stack
+from ops.recording import Plan, RecordedResource, run_program
+
+ROOT = Path(__file__).resolve().parents[1]
+PROGRAM = ROOT / "__main__.py"
+COMPONENT_PROGRAMS = ROOT / "tests" / "components" / "programs"
+PROJECT = "fargate-platform"
+
+TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
+ECS_SERVICE = "aws:ecs/service:Service"
+
+
+@functools.cache
+def stack_plan(stack: str) -> Plan:
+    """The recorded plan of `Pulumi.<stack>.yaml` (cached: tests only read it)."""
+    sc = load_stack(ROOT, stack)
+    return run_program(sc.program, project=sc.project, stack=sc.stack, config=sc.config, secret_keys=sc.secret_keys)
+
+
+def config_strings(values: Mapping[str, Any]) -> dict[str, str]:
+    """Config values as the CLI hands them to a program: strings, structured values JSON-encoded."""
+    return {k: v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}
+
+
+def example_config(path: Path) -> dict[str, str]:
+    """The `config:` block of an examples/*.yaml file (same format as a Pulumi.<stack>.yaml)."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return config_strings(document["config"])
+
+
+def run_platform(
+    top: Mapping[str, Any],
+    *,
+    stack: str = "test",
+    region: str = "eu-west-2",
+    stack_secrets: Mapping[str, str] | None = None,
+) -> Plan:
+    """Run __main__.py with the given top-level `fargate-platform:*` values (and stack secrets)."""
+    config = {f"{PROJECT}:{k}": v for k, v in top.items()}
+    config["aws:region"] = region
+    secrets = {f"{PROJECT}:{k}": v for k, v in (stack_secrets or {}).items()}
+    config.update(secrets)
+    return run_program(
+        PROGRAM, project=PROJECT, stack=stack, config=config_strings(config), secret_keys=sorted(secrets)
+    )
+
+
+@functools.cache
+def component_plan(program: str) -> Plan:
+    """The recorded plan of tests/components/programs/<program>.py (cached)."""
+    return run_program(
+        COMPONENT_PROGRAMS / f"{program}.py", project="components", stack="test", config={"aws:region": "eu-west-2"}
+    )
+
+
+def one(plan: Plan, type_: str, name: str) -> RecordedResource:
+    found = [r for r in plan.resources if r.type == type_ and r.name == name]
+    names = sorted(r.name for r in plan.resources if r.type == type_)
+    assert len(found) == 1, f"expected one {type_} named {name}; found {len(found)} (names: {names})"
+    return found[0]
+
+
+def of_type(plan: Plan, type_: str, parent: RecordedResource | None = None) -> list[RecordedResource]:
+    return [r for r in plan.resources if r.type == type_ and (parent is None or r.parent == parent.urn)]
+
+
+def descendants(plan: Plan, root: RecordedResource) -> list[RecordedResource]:
+    out: list[RecordedResource] = []
+    frontier = [root.urn]
+    while frontier:
+        urn = frontier.pop()
+        kids = [r for r in plan.resources if r.parent == urn]
+        out += kids
+        frontier += [k.urn for k in kids]
+    return out
+
+
+def container_definitions(task_definition: RecordedResource) -> list[dict[str, Any]]:
+    raw = task_definition.inputs["containerDefinitions"]
+    assert isinstance(raw, str), f"{task_definition.urn}: containerDefinitions must be a JSON string"
+    return json.loads(raw)
+
+
+def policy_document(resource: RecordedResource, key: str = "policy") -> dict[str, Any]:
+    return json.loads(resource.inputs[key])
+
+
+def statements_by_sid(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    return {s.get("Sid", str(i)): s for i, s in enumerate(document["Statement"])}
+
+
+def walk_strings(value: Any, path: str = "") -> Iterable[tuple[str, str]]:
+    """Every string leaf of an input value with its dotted path (JSON strings are walked parsed too)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from walk_strings(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from walk_strings(v, f"{path}[{i}]")
+    elif isinstance(value, str):
+        yield path, value
+
+
+MINIMAL_SERVICE: dict[str, Any] = {
+    "image": "nginx:1.27.2",
+    "port": 8080,
+    "route": {"default": True},
+    "healthCheck": {"path": "/healthz"},
+}
+
+
+def minimal_platform(**overrides: Any) -> dict[str, Any]:
+    """A small valid dev platform; keyword arguments replace top-level keys."""
+    top: dict[str, Any] = {
+        "environment": "dev",
+        "network": {"natGateways": "none", "taskSubnets": "public"},
+        "services": {"web": dict(MINIMAL_SERVICE)},
+    }
+    top.update(overrides)
+    return top
