@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import common
 from common import Config, Report, Resource, violation
+from pulumi_policy.proxy import UnknownValueError
 
 # ELB.17 asks for a "recommended" policy. The TLS 1.3 policies that keep TLS 1.2 as the minimum (AWS ALB and
 # NLB "Security policies" documentation): the 2021-06 family, its FIPS 2023-04 variants and the 2025-09
@@ -142,12 +143,20 @@ def deletion_protection(resource: Resource, config: Config, report: Report) -> N
         )
 
 
+def _bucket_set(resource: Resource) -> bool:
+    """The log bucket is usually a bucket created in the same stack, so its name is unknown during preview:
+    an unknown name is a name (the value is computed, not missing)."""
+    try:
+        return bool(common.get(resource.props, "accessLogs", "bucket"))
+    except UnknownValueError:
+        return True
+
+
 def access_logs(resource: Resource, config: Config, report: Report) -> None:
     if not config.get_bool("required") or not _is_application(resource):
         return
-    enabled = common.as_bool(common.get(resource.props, "accessLogs", "enabled"))
-    bucket = common.get(resource.props, "accessLogs", "bucket")
-    if enabled is not True or not isinstance(bucket, str) or not bucket:
+    enabled = common.as_bool(common.get(resource.props, "accessLogs", "enabled")) is True
+    if not enabled or not _bucket_set(resource):
         report(
             violation(
                 resource,

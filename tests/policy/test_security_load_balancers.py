@@ -6,6 +6,7 @@ from __future__ import annotations
 import common
 import pytest
 import security_load_balancers
+from common import UNKNOWN_STRING as UNKNOWN
 
 LB_TOKENS = common.LOAD_BALANCER  # aws:lb, aws:alb, aws:applicationloadbalancing, aws:elasticloadbalancingv2
 LISTENER_TOKENS = common.LISTENER
@@ -234,4 +235,10 @@ def test_logs_config_not_required(run, good):
 
 def test_logs_network_load_balancer_ignored(run, good):
     props = good.load_balancer(loadBalancerType="network", accessLogs=None)
+    assert run.resource(LOGS, LB_TOKENS[0], props) == []
+
+
+def test_logs_unknown_bucket_counts_as_set(run, good):
+    # During preview the bucket (created in the same stack) is unknown: that is a computed name, not a gap.
+    props = good.load_balancer(accessLogs={"bucket": UNKNOWN, "enabled": True})
     assert run.resource(LOGS, LB_TOKENS[0], props) == []
