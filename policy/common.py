@@ -37,7 +37,7 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
-from pulumi_policy.proxy import UnknownValueError
+from pulumi_policy.proxy import UnknownValueError, _ListProxy
 
 # ---------------------------------------------------------------------------------------------------------
 # Type tokens. Each tuple lists every token the resource is registered under: the current module
@@ -236,8 +236,12 @@ def as_bool(value: Any) -> bool | None:
 
 
 def as_list(value: Any) -> list[Any]:
-    """The elements of a list-like value (elements themselves unchecked); [] for None or a non-list."""
+    """The elements of a list-like value; [] for None or a non-list. The elements themselves are not checked:
+    an unknown element stays a sentinel until a reader (``as_str``, ``get``...) touches it, so counting a
+    list (``len(as_list(...))``) works even when its elements are unknown."""
     _check(value, ())
+    if isinstance(value, _ListProxy):
+        value = value["__target"]  # the SDK proxy's own escape hatch (its serializer uses it too)
     if _is_sequence(value):
         return [value[i] for i in range(len(value))]
     return []

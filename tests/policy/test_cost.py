@@ -445,3 +445,16 @@ def test_every_cost_rule_has_defaults_for_its_config():
 
 def test_log_group_rule_covers_its_only_token():
     assert cost.LOG_GROUP_RETENTION.types == frozenset(common.LOG_GROUP)  # type: ignore[attr-defined]
+
+
+def test_nat_count_counts_unknown_az_names(run, good):
+    # AZ names often come from an aws.getAvailabilityZones output: unknown during preview, yet countable.
+    props = good.awsx_vpc(natGateways={"strategy": "OnePerAz"}, availabilityZoneNames=[UNKNOWN, UNKNOWN])
+    vpc = run.res(VPC, "vpc", props)
+    assert run.stack(cost.NAT_GATEWAY_COUNT, [vpc], config={"maxNatGateways": 2}) == []
+    assert run.stack(cost.NAT_GATEWAY_COUNT, [vpc], config={"maxNatGateways": 1}) == [
+        (
+            f"Stack NAT gateways (2: VPC 'vpc' strategy OnePerAz x 2 AZs) must number at most 1; {NAT_FIX}",
+            None,
+        )
+    ]
