@@ -33,7 +33,9 @@ def test_compose_url_encodes_only_marked_placeholders() -> None:
         "${user}": Placeholder("user"),
     }
     value = compose(
-        "postgresql://${user}:${pw|urlencode}@localhost:5432/db", placeholders, {"pw": "Leeds@2026/x", "user": "a@b"}
+        "postgresql://${user}:${pw|urlencode}@localhost:5432/db",
+        placeholders,
+        {"pw": "Leeds@2026/x", "user": "a@b"},
     )
     assert value == "postgresql://a@b:Leeds%402026%2Fx@localhost:5432/db"
 
@@ -46,8 +48,14 @@ def test_compose_does_not_rescan_substituted_values() -> None:
 @pytest.mark.parametrize(
     ("stored", "message"),
     [
-        ({"bad key": GeneratedSecret()}, "Secret key `bad key` may contain only letters, digits, `_`, `.` and `-`."),
-        ({"url": ComposedSecret("plain", {})}, "Composed secret `url` has no placeholders: it would be plain text."),
+        (
+            {"bad key": GeneratedSecret()},
+            "Secret key `bad key` may contain only letters, digits, `_`, `.` and `-`.",
+        ),
+        (
+            {"url": ComposedSecret("plain", {})},
+            "Composed secret `url` has no placeholders: it would be plain text.",
+        ),
         (
             {"url": ComposedSecret("x", {"${pw}": Placeholder("pw")}), "pw": GeneratedSecret()},
             "Composed secret `url`: placeholder ${pw} is not in its template.",
@@ -85,7 +93,9 @@ def test_parameter_arns_and_secret_value_from() -> None:
     assert ssm_parameter_arn(arn, region="eu-west-2", account_id="1") == arn
     secret = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:db-Ab12Cd"
     assert secrets_manager_value_from(SecretsManagerRef(secret)) == secret
-    assert secrets_manager_value_from(SecretsManagerRef(secret, json_key="password")) == f"{secret}:password::"
+    assert (
+        secrets_manager_value_from(SecretsManagerRef(secret, json_key="password")) == f"{secret}:password::"
+    )
 
 
 # ---------------------------------------------------------------------------------------------- images
@@ -116,16 +126,23 @@ def test_git_sha_prefers_github_sha_then_git(tmp_path: Path) -> None:
     (tmp_path / "f").write_text("x")
     subprocess.run(["git", "add", "f"], cwd=tmp_path, check=True)
     subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "init"], cwd=tmp_path, check=True
+        ["git", "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "init"],
+        cwd=tmp_path,
+        check=True,
     )
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=tmp_path, capture_output=True, text=True).stdout.strip()
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=tmp_path, capture_output=True, text=True
+    ).stdout.strip()
     assert git_sha(cwd=tmp_path, environ={}) == head
 
 
 def test_git_sha_without_commit_names_the_fix(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError) as err:
         git_sha(cwd=tmp_path, environ={})
-    assert str(err.value) == "Cannot tag the built image: set GITHUB_SHA or run inside a git checkout with a commit."
+    assert (
+        str(err.value)
+        == "Cannot tag the built image: set GITHUB_SHA or run inside a git checkout with a commit."
+    )
 
 
 # ---------------------------------------------------------------------------------------------- naming
@@ -160,13 +177,19 @@ LB = {"vpc_id": "vpc-1", "subnet_ids": ["s-1"], "security_group_id": "sg-1"}
 @pytest.mark.parametrize(
     ("routes", "message"),
     [
-        ([Route("a", 1, default=True), Route("b", 1, default=True)], "Only one route can be the default; got a, b."),
+        (
+            [Route("a", 1, default=True), Route("b", 1, default=True)],
+            "Only one route can be the default; got a, b.",
+        ),
         (
             [Route("a", 1, path_patterns=["/a"]), Route("a", 2, path_patterns=["/b"])],
             "Each service can have only one route; duplicated: a.",
         ),
         (
-            [Route("a", 1, path_patterns=["/a"], priority=5), Route("b", 1, path_patterns=["/b"], priority=5)],
+            [
+                Route("a", 1, path_patterns=["/a"], priority=5),
+                Route("b", 1, path_patterns=["/b"], priority=5),
+            ],
             "Listener rule priorities must be unique.",
         ),
         ([Route("a", 1)], "Route of `a` needs path_patterns or host_patterns, or default=True."),
@@ -174,7 +197,10 @@ LB = {"vpc_id": "vpc-1", "subnet_ids": ["s-1"], "security_group_id": "sg-1"}
             [Route("a", 1, path_patterns=["/1", "/2", "/3"], host_patterns=["a", "b", "c"])],
             "Route of `a` has more than 5 path and host patterns: ALB rules accept at most 5.",
         ),
-        ([Route("a", 1, path_patterns=["/a"], priority=0)], "Route of `a`: priority must be 1..50000, got 0."),
+        (
+            [Route("a", 1, path_patterns=["/a"], priority=0)],
+            "Route of `a`: priority must be 1..50000, got 0.",
+        ),
     ],
 )
 def test_load_balancer_guards(routes: list[Route], message: str) -> None:
@@ -230,7 +256,9 @@ def test_network_guards(args: NetworkArgs, message: str) -> None:
         ),
         (ClusterArgs(capacity=()), "capacity needs at least one capacity provider share."),
         (
-            ClusterArgs(capacity=(CapacityShare("FARGATE", 1, base=1), CapacityShare("FARGATE_SPOT", 1, base=1))),
+            ClusterArgs(
+                capacity=(CapacityShare("FARGATE", 1, base=1), CapacityShare("FARGATE_SPOT", 1, base=1))
+            ),
             "Only one capacity provider share may have a base above 0.",
         ),
         (

@@ -68,7 +68,13 @@ def test_full_definition_has_aws_field_names_and_hardening() -> None:
         "entryPoint": ["/entry"],
         "workingDirectory": "/app",
         "stopTimeout": 20,
-        "healthCheck": {"command": ["CMD", "true"], "interval": 10, "timeout": 3, "retries": 2, "startPeriod": 5},
+        "healthCheck": {
+            "command": ["CMD", "true"],
+            "interval": 10,
+            "timeout": 3,
+            "retries": 2,
+            "startPeriod": 5,
+        },
         "dependsOn": [{"containerName": "db", "condition": "HEALTHY"}],
     }
 
@@ -98,7 +104,10 @@ def test_dependencies_come_first() -> None:
             [ContainerSpec(name="a", image="x:1"), ContainerSpec(name="a", image="y:1")],
             "Container names must be unique in a task; duplicated: a.",
         ),
-        ([ContainerSpec(name="a", image="x:1", essential=False)], "At least one container of a task must be essential."),
+        (
+            [ContainerSpec(name="a", image="x:1", essential=False)],
+            "At least one container of a task must be essential.",
+        ),
         (
             [ContainerSpec(name="a", image="x:1", depends_on={"b": "START"})],
             "Container `a` depends on `b`, which is not a container of this task (containers: a).",
@@ -136,7 +145,9 @@ def test_dependency_cycle_is_rejected() -> None:
         ContainerSpec(name="a", image="x:1", depends_on={"b": "START"}),
         ContainerSpec(name="b", image="y:1", depends_on={"a": "START"}),
     ]
-    with pytest.raises(ValueError, match=r"^Container dependencies form a cycle through `a`: break the cycle\.$"):
+    with pytest.raises(
+        ValueError, match=r"^Container dependencies form a cycle through `a`: break the cycle\.$"
+    ):
         container_definitions(specs, LOGS)
 
 

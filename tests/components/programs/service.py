@@ -112,7 +112,9 @@ FargateService(
         autoscaling=AutoscalingArgs(
             min_capacity=2, max_capacity=6, cpu_target=60, memory_target=70, requests_per_target=500
         ),
-        deployment=DeploymentArgs(minimum_healthy_percent=50, maximum_percent=200, health_check_grace_period=45),
+        deployment=DeploymentArgs(
+            minimum_healthy_percent=50, maximum_percent=200, health_check_grace_period=45
+        ),
         enable_execute_command=True,
         exec_log_group_arn="arn:aws:logs:eu-west-2:123456789012:log-group:exec",
         task_permissions=TaskPermissions(sqs={"arn:aws:sqs:eu-west-2:123456789012:jobs": "read"}),
@@ -125,7 +127,9 @@ FargateService(
     "worker",
     FargateServiceArgs(
         **COMMON,
-        containers=[ContainerArgs(name="worker", image=ImageUri("python:3.12-slim"), command=["python", "-m", "w"])],
+        containers=[
+            ContainerArgs(name="worker", image=ImageUri("python:3.12-slim"), command=["python", "-m", "w"])
+        ],
         cpu=256,
         memory=512,
         security_group_id="sg-0fedcba9876543210",
