@@ -25,6 +25,7 @@ from common import (
     container_definitions,
     container_name,
     get,
+    is_unknown,
     known_or_none,
     of_types,
     resource_policy,
@@ -221,12 +222,14 @@ def _check_multi_az(resource: Resource, config: Config, report: Report) -> None:
     if as_str(get(resource.props, "launchType")) == "EC2":
         return  # EC2 launch type spreads by placement strategy, not by subnets
     subnets = as_list(get(resource.props, "networkConfiguration", "subnets"))
-    distinct = {s for s in (as_str(x) for x in subnets) if s}
-    if len(distinct) < minimum:
+    # Subnet ids computed in the same update are unknown during preview: each counts as its own subnet.
+    unknown = sum(1 for s in subnets if is_unknown(s))
+    distinct = len({s for s in subnets if isinstance(s, str) and s and not is_unknown(s)}) + unknown
+    if distinct < minimum:
         report(
             violation(
                 resource,
-                f"networkConfiguration.subnets ({len(distinct)} distinct)",
+                f"networkConfiguration.subnets ({distinct} distinct)",
                 f"span at least {minimum} availability zones",
                 f"list at least {minimum} subnets, one in each of {minimum} AZs",
             )

@@ -266,8 +266,16 @@ def test_multi_az_skips_ec2_launch_type_and_covers_awsx(run, good):
     assert len(run.resource(reliability.ECS_SERVICE_MULTI_AZ, AWSX_SERVICE, awsx)) == 1
 
 
-def test_multi_az_unknown_subnets_are_left_to_the_sdk(run, good):
+def test_multi_az_counts_unknown_subnet_ids_as_distinct(run, good):
+    # During preview the subnet ids of a VPC created in the same update are unknown, but their number is not.
     props = good.service(networkConfiguration={"subnets": [UNKNOWN, UNKNOWN]})
+    assert run.resource(reliability.ECS_SERVICE_MULTI_AZ, SERVICE, props) == []
+    props = good.service(networkConfiguration={"subnets": [UNKNOWN]})
+    assert len(run.resource(reliability.ECS_SERVICE_MULTI_AZ, SERVICE, props)) == 1
+
+
+def test_multi_az_unknown_subnet_list_is_left_to_the_sdk(run, good):
+    props = good.service(networkConfiguration={"subnets": UNKNOWN})
     with pytest.raises(UnknownValueError):
         run.resource(reliability.ECS_SERVICE_MULTI_AZ, SERVICE, props)
 
