@@ -272,6 +272,9 @@ class PolicyPackRunner:
         if self.stack_config:
             env["PULUMI_CONFIG"] = json.dumps(self.stack_config)
         stderr_file = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the pack; closed in close()
+        in_main_thread = threading.current_thread() is threading.main_thread()
+        if in_main_thread:
+            _exit_on_termination_signals()
         popen = subprocess.Popen(
             [self.python, "-u", "-m", "pulumi.policy", ENGINE_ADDRESS, str(self.pack_dir)],
             cwd=self.pack_dir,
@@ -280,6 +283,9 @@ class PolicyPackRunner:
             stdout=subprocess.PIPE,
             stderr=stderr_file,
             start_new_session=True,  # its own process group: Ctrl-C reaches us, close() kills the group
+            # Dies with this process even on SIGKILL; only from the main thread, because Linux ties the
+            # parent-death signal to the thread that forked.
+            preexec_fn=_die_with_parent() if in_main_thread else None,
         )
         self._proc = _Proc(popen, stderr_file)
         _LIVE.add(self)
@@ -620,6 +626,43 @@ def _integral(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+_HANDLED_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+def _exit_on_termination_signals() -> None:
+    """Turn SIGTERM/SIGHUP (where nobody handles them yet) into SystemExit, so ``finally`` blocks, context
+    managers and the exit hook run and reap the pack instead of the interpreter dying on the spot."""
+    for sig in _HANDLED_SIGNALS:
+        if signal.getsignal(sig) == signal.SIG_DFL:
+            signal.signal(sig, _raise_system_exit)
+
+
+def _raise_system_exit(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _die_with_parent() -> Any:
+    """A preexec function that makes the child get SIGTERM when this process dies (Linux prctl
+    PR_SET_PDEATHSIG); None where that is not available."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+    pr_set_pdeathsig = 1
+
+    def preexec() -> None:
+        prctl(pr_set_pdeathsig, int(signal.SIGTERM))
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
+
+    return preexec
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:
