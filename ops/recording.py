@@ -304,6 +304,22 @@ def _resolve_outputs(stack: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
     return outputs, tuple(secret)
 
 
+def _tree_order(records: list[RecordedResource]) -> list[RecordedResource]:
+    """Registration order depends on thread timing; a stable order (each parent before its children,
+    siblings by type and name) keeps plans and reports identical from run to run."""
+    urns = {r.urn for r in records}
+    children: dict[str, list[RecordedResource]] = {}
+    for r in records:
+        children.setdefault(r.parent if r.parent in urns else "", []).append(r)
+    ordered: list[RecordedResource] = []
+    pending = sorted(children.get("", []), key=lambda r: (r.type, r.name), reverse=True)
+    while pending:
+        resource = pending.pop()
+        ordered.append(resource)
+        pending.extend(sorted(children.get(resource.urn, []), key=lambda r: (r.type, r.name), reverse=True))
+    return ordered
+
+
 def _run(program: Path, project: str, stack: str, config: dict[str, str], secret_keys: Sequence[str]) -> Plan:
     import pulumi.runtime
     from pulumi.runtime import settings
@@ -337,7 +353,7 @@ def _run(program: Path, project: str, stack: str, config: dict[str, str], secret
     finally:
         asyncio.set_event_loop(None)
         loop.close()
-    return Plan(project, stack, records, outputs, secret_outputs, region)
+    return Plan(project, stack, _tree_order(records), outputs, secret_outputs, region)
 
 
 def run_program(

@@ -47,27 +47,31 @@ def _width() -> int:
 
 
 def table(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], *, align_right: Sequence[int] = ()
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    align_right: Sequence[int] = (),
+    wrap: int = -1,
 ) -> list[str]:
-    """A plain text table; the last column wraps to the terminal width."""
+    """A plain text table; column `wrap` (default the last) wraps to fit the terminal width."""
     if not rows:
         return []
+    count = len(headers)
+    wrap = wrap % count
     widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) for i, h in enumerate(headers)]
     indent = "  "
-    fixed = sum(widths[:-1]) + 2 * (len(widths) - 1) + len(indent)
-    last = max(30, _width() - fixed)
-    widths[-1] = min(widths[-1], last)
+    others = sum(w for i, w in enumerate(widths) if i != wrap) + 2 * (count - 1) + len(indent)
+    widths[wrap] = min(widths[wrap], max(24, _width() - others))
 
     def fmt(cells: Sequence[str]) -> list[str]:
-        wrapped = textwrap.wrap(str(cells[-1]), widths[-1]) or [""]
+        pieces = textwrap.wrap(str(cells[wrap]), widths[wrap]) or [""]
         lines = []
-        for n, piece in enumerate(wrapped):
+        for n, piece in enumerate(pieces):
             parts = []
-            for i, cell in enumerate(cells[:-1]):
-                text = str(cell) if n == 0 else ""
+            for i in range(count):
+                text = piece if i == wrap else (str(cells[i]) if n == 0 else "")
                 parts.append(text.rjust(widths[i]) if i in align_right else text.ljust(widths[i]))
-            last_cell = piece.rjust(widths[-1]) if len(cells) - 1 in align_right else piece
-            lines.append((indent + "  ".join([*parts, last_cell])).rstrip())
+            lines.append((indent + "  ".join(parts)).rstrip())
         return lines
 
     out = fmt(headers)
@@ -75,6 +79,13 @@ def table(
     for row in rows:
         out.extend(fmt(row))
     return out
+
+
+def _flatten(prefix: str, value: Any) -> list[tuple[str, Any]]:
+    """Nested mappings as dotted keys: `services.backend.serviceName`."""
+    if isinstance(value, dict) and value:
+        return [item for key, v in value.items() for item in _flatten(f"{prefix}.{key}", v)]
+    return [(prefix, value)]
 
 
 def _value(value: Any) -> str:
@@ -100,7 +111,12 @@ def render_plan(stack_config: StackConfig, plan: Plan, *, colour: bool = False) 
     if plan.outputs:
         lines += ["", style("Outputs", "bold")]
         secret = set(plan.secret_outputs)
-        rows = [[name, SECRET_MASK if name in secret else _value(v)] for name, v in plan.outputs.items()]
+        rows = []
+        for name, value in plan.outputs.items():
+            if name in secret:
+                rows.append([name, SECRET_MASK])
+            else:
+                rows.extend([key, _value(v)] for key, v in _flatten(name, value))
         lines += table(["NAME", "VALUE"], rows)
     if stack_config.secret_keys:
         lines += [
@@ -173,7 +189,7 @@ def render_cost(cost: Any, *, colour: bool = False) -> list[str]:
         for i in estimate.line_items
     ]
     lines += table(
-        ["RESOURCE", "ITEM", "QUANTITY", "UNIT", "UNIT PRICE", "MONTHLY"], rows, align_right=[2, 4, 5]
+        ["RESOURCE", "ITEM", "QUANTITY", "UNIT", "UNIT PRICE", "MONTHLY"], rows, align_right=[2, 4, 5], wrap=1
     )
     lines.append(style(f"  Total: {_money(estimate.total)} per month", "bold"))
     assumptions = ", ".join(f"{k}={v:g}" for k, v in estimate.to_json()["assumptions"].items())
