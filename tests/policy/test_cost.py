@@ -458,3 +458,32 @@ def test_nat_count_counts_unknown_az_names(run, good):
             None,
         )
     ]
+
+
+def test_fargate_size_table_matches_the_aws_table():
+    import fargate
+
+    assert {cpu: (m[0], m[-1], len(m)) for cpu, m in fargate.TASK_SIZES.items()} == {
+        256: (512, 2048, 3),
+        512: (1024, 4096, 4),
+        1024: (2048, 8192, 7),
+        2048: (4096, 16384, 13),
+        4096: (8192, 30720, 23),
+        8192: (16384, 61440, 12),
+        16384: (32768, 122880, 12),
+    }
+    assert 32768 not in fargate.TASK_SIZES  # no AWS source for 32 vCPU
+    assert (
+        fargate.parse_cpu("0.25 vCPU"),
+        fargate.parse_memory("0.5 GB"),
+        fargate.parse_memory("3 GiB"),
+    ) == (
+        256,
+        512,
+        3072,
+    )
+    assert (fargate.parse_cpu("1.1 vCPU"), fargate.parse_memory("lots"), fargate.parse_cpu(True)) == (
+        None,
+        None,
+        None,
+    )
