@@ -537,18 +537,26 @@ def _find_task_definition(service: _Resource, task_defs: list[_Resource]) -> _Re
     return None
 
 
-def _autoscaling_min(service: _Resource, targets: list[_Resource]) -> float | None:
+def _autoscaling_min(service: _Resource, targets: list[_Resource], services: list[_Resource]) -> float | None:
+    """The minCapacity of the service's ECS DesiredCount target: named by its resourceId
+    (``service/<cluster>/<name>``), or depending on the service, or the only target beside the only
+    service under the same parent component."""
     own_name = _get(service.props, "name")
     names = {n for n in (own_name, service.name) if isinstance(n, str) and n}
-    for target in targets:
-        if _get(target.props, "scalableDimension") not in (None, "ecs:service:DesiredCount"):
-            continue
+    ecs_targets = [
+        t for t in targets if _get(t.props, "scalableDimension") in (None, "ecs:service:DesiredCount")
+    ]
+    for target in ecs_targets:
         resource_id = _get(target.props, "resourceId")
         by_id = isinstance(resource_id, str) and any(resource_id.endswith("/" + n) for n in names)
         by_dep = bool(service.urn) and service.urn in target.dependencies
-        by_parent = bool(service.parent) and target.parent == service.parent
-        if by_id or by_dep or by_parent:
+        if by_id or by_dep:
             return _number(_get(target.props, "minCapacity"))
+    if service.parent:
+        siblings = [t for t in ecs_targets if t.parent == service.parent]
+        sibling_services = [s for s in services if s.parent == service.parent]
+        if len(siblings) == 1 and len(sibling_services) == 1:
+            return _number(_get(siblings[0].props, "minCapacity"))
     return None
 
 
@@ -573,8 +581,10 @@ def _cluster_default_strategy(service: _Resource, by_type: dict[str, list[_Resou
     return []
 
 
-def _service_tasks(builder: _Builder, service: _Resource, targets: list[_Resource]) -> float:
-    minimum = _autoscaling_min(service, targets)
+def _service_tasks(
+    builder: _Builder, service: _Resource, targets: list[_Resource], services: list[_Resource]
+) -> float:
+    minimum = _autoscaling_min(service, targets, services)
     if minimum is not None:
         builder.notes.append(f"{service.name}: priced at the autoscaling minimum of {_fmt(minimum)} task(s)")
         return minimum
@@ -618,7 +628,7 @@ def _price_services(
             )
             continue
 
-        tasks = _service_tasks(builder, service, targets)
+        tasks = _service_tasks(builder, service, targets, by_type.get(SERVICE, []))
         counts[service.urn or service.name] = tasks
         td = _find_task_definition(service, task_defs)
         if td is None:

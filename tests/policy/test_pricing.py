@@ -236,6 +236,25 @@ def test_autoscaling_minimum_sets_the_task_count() -> None:
     assert est.notes == ("web: priced at the autoscaling minimum of 3 task(s)",)
 
 
+def test_autoscaling_target_matched_by_parent_only_when_unambiguous() -> None:
+    parent = "urn:pulumi:dev::proj::fargate-platform:index:FargateService::web"
+    target = res(
+        "aws:appautoscaling/target:Target",
+        "web-scaling",
+        {"resourceId": "04da6b54-80e4-46f7-96ec-b56ff0331ba9", "minCapacity": 4},
+        parent=parent,
+    )
+    one = pricing.estimate([task_def(), dict(service(), parent=parent), target], "eu-west-2", NO_USAGE)
+    two = pricing.estimate(
+        [task_def(), dict(service(), parent=parent), dict(service("api"), parent=parent), target],
+        "eu-west-2",
+        NO_USAGE,
+    )
+
+    assert [i.quantity for i in one.line_items] == [4 * HOURS]
+    assert [i.quantity for i in two.line_items if i.resource == "web"] == [1 * HOURS]  # desiredCount
+
+
 def test_unknown_desired_count_assumes_the_default_and_says_so() -> None:
     unknown_number = "3eeb2bf0-c639-47a8-9e75-3b44932eb421"
     est = pricing.estimate(
