@@ -70,9 +70,14 @@ def format_path(path: Iterable[PathPart]) -> str:
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif not _PLAIN_KEY_RE.match(str(part)):
+            out += f"[{json.dumps(str(part))}]"  # keys with spaces, dots, newlines…: quoted, on one line
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+_PLAIN_KEY_RE = re.compile(r"^[^\s.\[\]\"\x00-\x1f\x7f]+$")
 
 
 def _raise_if(issues: Sequence[Issue]) -> None:
