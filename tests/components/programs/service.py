@@ -26,7 +26,7 @@ from components.service import (
 )
 from components.storage import EfsAccessPoint, EfsVolume
 
-STACK_SECRET = "stack-secret-value-0123456789"
+STACK_SECRET = "stack@secret/value-0123456789"
 SECRET_ARN = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:prod/db-Ab12Cd"
 KMS = "arn:aws:kms:eu-west-2:123456789012:key/11111111-2222-3333-4444-555555555555"
 COMMON = dict(
@@ -55,6 +55,7 @@ FargateService(
                 secrets={
                     "DATABASE_URL": StoredRef("DATABASE_URL"),
                     "API_TOKEN": StoredRef("apiToken"),
+                    "TOKEN_URL": StoredRef("TOKEN_URL"),
                     "SENTRY": SsmParameterRef("/app/api/sentry-dsn"),
                     "DB_USER": SecretsManagerRef(SECRET_ARN, json_key="username", kms_key_arn=KMS),
                 },
@@ -95,6 +96,13 @@ FargateService(
             "DATABASE_URL": ComposedSecret(
                 "postgresql://app:${dbPassword|urlencode}@localhost:5432/app",
                 {"${dbPassword|urlencode}": Placeholder("dbPassword", url_encode=True)},
+            ),
+            "TOKEN_URL": ComposedSecret(
+                "https://u:${apiToken|urlencode}@h/${apiToken}",
+                {
+                    "${apiToken|urlencode}": Placeholder("apiToken", url_encode=True),
+                    "${apiToken}": Placeholder("apiToken"),
+                },
             ),
         },
         efs_volumes=[
