@@ -80,6 +80,11 @@ def command_error(stderr: str, stdout: str = "") -> Exception:
 # ------------------------------------------------------------------------------------ the test double
 
 
+def check(method: Any, *args: Any, **kwargs: Any) -> None:
+    """Fail when a call would not bind to the real SDK method's signature."""
+    inspect.signature(method).bind(*args, **kwargs)
+
+
 class FakeAutomation:
     """A stand-in for the `pulumi.automation` module, scripted per operation and recording every call."""
 
@@ -90,6 +95,7 @@ class FakeAutomation:
         self.changes: dict[str, dict[str, int]] = {}
         self.errors: dict[str, BaseException] = {}
         self.outputs: dict[str, real.OutputValue] = {}
+        self.cli_lines: dict[str, list[str]] = {}
         self.config: dict[str, dict[str, real.ConfigValue]] = {
             "dev": {
                 "aws:region": real.ConfigValue("eu-west-2"),
@@ -137,11 +143,14 @@ class FakeAutomation:
                 self.work_dir = work_dir
 
             def get_all_config(self, stack_name: str) -> dict[str, real.ConfigValue]:
+                check(real.LocalWorkspace.get_all_config, self, stack_name)
                 fake.record("workspace.get_all_config", stack_name=stack_name)
                 return dict(fake.config.get(stack_name, {}))
 
             def remove_stack(self, stack_name: str, force: bool | None = None,
                              preserve_config: bool | None = None) -> None:
+                check(real.LocalWorkspace.remove_stack, self, stack_name, force=force,
+                      preserve_config=preserve_config)
                 fake.record("workspace.remove_stack", stack_name=stack_name, force=force)
                 fake.stacks.discard(stack_name)
 
@@ -157,6 +166,7 @@ class FakeAutomation:
 
             @classmethod
             def select(cls, stack_name: str, workspace: Any) -> Stack:
+                check(real.Stack.select, stack_name, workspace)
                 fake.record("Stack.select", stack_name=stack_name, work_dir=workspace.work_dir)
                 if stack_name not in fake.stacks:
                     raise command_error(f"error: no stack named '{stack_name}' found")
@@ -164,6 +174,7 @@ class FakeAutomation:
 
             @classmethod
             def create_or_select(cls, stack_name: str, workspace: Any) -> Stack:
+                check(real.Stack.create_or_select, stack_name, workspace)
                 fake.record("Stack.create_or_select", stack_name=stack_name, work_dir=workspace.work_dir)
                 fake.stacks.add(stack_name)
                 return cls(stack_name, workspace)
@@ -171,6 +182,9 @@ class FakeAutomation:
             def _operation(self, method: str, kwargs: dict[str, Any]) -> None:
                 inspect.signature(getattr(real.Stack, method)).bind(self, **kwargs)
                 fake.record(method, stack=self.name, **kwargs)
+                for line in fake.cli_lines.get(method, []):
+                    if kwargs.get("on_output") is not None:
+                        kwargs["on_output"](line)
                 on_event = kwargs.get("on_event")
                 for event in fake.events.get(method, []):
                     assert on_event is not None, f"{method} streamed events but no on_event was passed"
@@ -217,10 +231,13 @@ class FakeAutomation:
                 return dict(fake.config.get(self.name, {}))
 
             def set_all_config(self, config: dict[str, real.ConfigValue], *, path: bool = False) -> None:
+                check(real.Stack.set_all_config, self, config, path=path)
                 fake.record("set_all_config", stack=self.name, config=dict(config), path=path)
                 fake.config.setdefault(self.name, {}).update(config)
 
             def set_config(self, key: str, value: real.ConfigValue, *, path: bool = False) -> None:
+                check(real.Stack.set_config, self, key, value, path=path)
+                assert isinstance(value, real.ConfigValue)
                 fake.record("set_config", stack=self.name, key=key, value=value.value, secret=value.secret,
                             path=path)
 
@@ -330,17 +347,12 @@ def test_preview_selects_the_stack_in_the_project_dir_and_attaches_the_pack_and_
 
 def test_preview_cli_output_streams_the_cli_display(fake: FakeAutomation, project: Project) -> None:
     fake.changes["preview"] = {"same": 3}
+    fake.cli_lines["preview"] = ["\x1b[1mPreviewing update (dev):\x1b[0m", "Resources:", "    3 unchanged"]
     result = run(["preview", "--stack", "dev", "--cli-output"], fake, project)
-    on_output = fake.kwargs("preview")["on_output"]
     assert result.code == EXIT_OK
-    assert callable(on_output)
-    out = io.StringIO()
-    console_line = "Previewing update (dev):"
-    # the callback writes each CLI line as it arrives, without colour codes
-    from ops.automation import echo_output
-
-    echo_output(out)(f"\x1b[1m{console_line}\x1b[0m")
-    assert out.getvalue() == console_line + "\n"
+    assert callable(fake.kwargs("preview")["on_output"])
+    expected = "Previewing update (dev):\nResources:\n    3 unchanged\nPreview of 'dev': 3 unchanged.\n"
+    assert expected in result.out
 
 
 def test_preview_without_a_stack_policy_config_runs_the_pack_with_its_defaults(
