@@ -1,4 +1,4 @@
-"""containers.py: container definitions as data, in RegisterTaskDefinition's shape, and their guard clauses."""
+"""containers.py: container definitions as data (RegisterTaskDefinition's shape) and their guard clauses."""
 
 from __future__ import annotations
 
@@ -121,12 +121,13 @@ def test_dependencies_come_first() -> None:
                 ContainerSpec(name="a", image="x:1", depends_on={"b": "HEALTHY"}),
                 ContainerSpec(name="b", image="y:1"),
             ],
-            "Container `a` waits for `b` to be HEALTHY, but `b` has no health check: give it one, or use START.",
+            "Container `a` waits for `b` to be HEALTHY, but `b` has no health check: give it one, or use "
+            "START.",
         ),
         (
             [ContainerSpec(name="a", image="x:1", add_capabilities=["NET_BIND_SERVICE"])],
-            "Container `a` adds capabilities NET_BIND_SERVICE, but Fargate only allows adding SYS_PTRACE: keep a "
-            "Docker default capability by not dropping it instead.",
+            "Container `a` adds capabilities NET_BIND_SERVICE, but Fargate only allows adding SYS_PTRACE: "
+            "keep a Docker default capability by not dropping it instead.",
         ),
         (
             [ContainerSpec(name="a", image="x:1", environment={"K": "v"}, secrets={"K": "arn"})],

@@ -1,4 +1,4 @@
-"""Network: awsx VPC inputs, security groups and every rule, recorded from tests/components/programs/network.py."""
+"""Network: awsx VPC inputs, security groups and every rule (recorded from programs/network.py)."""
 
 from __future__ import annotations
 
