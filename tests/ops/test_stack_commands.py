@@ -873,3 +873,30 @@ def test_the_real_sdk_without_a_cli_is_explained_without_a_traceback(project: Pr
     assert result.code == EXIT_USAGE
     assert result.err == PULUMI_MISSING_MESSAGE + "\n"
     assert os.environ["PATH"] == str(bin_dir)
+
+
+def test_drift_counted_by_the_summary_but_not_named_by_events_still_exits_3(fake: FakeAutomation,
+                                                                            project: Project) -> None:
+    fake.changes["preview_refresh"] = {"update": 2, "same": 5}
+    result = run(["drift", "--stack", "dev"], fake, project)
+    assert result.code == EXIT_DRIFT
+    assert "Changes found (2 to update, 5 unchanged); the engine events did not name the resources.\n" \
+        in result.out
+
+
+def test_the_real_entry_point_refuses_to_destroy_prod(capsys: pytest.CaptureFixture[str]) -> None:
+    from ops.cli import main
+
+    assert main(["destroy", "--stack", "prod", "--yes"]) == EXIT_USAGE
+    assert "error: stack 'prod' is protected" in capsys.readouterr().err
+
+
+def test_importing_the_stack_commands_loads_no_pulumi(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, ops.stack_commands, ops.automation; "
+            "print(sorted(m for m in sys.modules if m == 'pulumi' or m.startswith('pulumi.')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert result.stdout.strip() == "[]"
