@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import common
 from common import Config, Resource, violation
@@ -68,7 +68,6 @@ class Node:
 @dataclass
 class Role:
     node: Node
-    identities: frozenset[str]
     execution: bool = False
 
     @property
@@ -117,19 +116,55 @@ def _identities(node: Node) -> frozenset[str]:
     return frozenset(v for v in values if isinstance(v, str) and v)
 
 
-def _link(
-    node: Node, key: str, targets: Mapping[str, T], by_value: Mapping[str, T], *, dependencies: bool = True
-) -> list[T]:
-    """The targets ``node.<key>`` points at: by value, else by property dependency, else (when
-    ``dependencies``) by plain dependency."""
-    value = node.get(key)
-    if isinstance(value, str) and value in by_value:
-        return [by_value[value]]
+_AUTONAME = re.compile(r"^(?P<base>.+)-[0-9a-f]{7}$")
+
+
+class Lookup(Generic[T]):
+    """Finds the target a reference (name, id or ARN) points at.
+
+    Matching, in order: a value the target carries (``name``, ``id``, ``arn``, ``uniqueId``); the name part of
+    an IAM ARN (``arn:aws:iam::<account>:role/<path>/<name>``) against those values; that name against the
+    target's logical name, plain or auto-named by Pulumi (``<logical name>-<7 hex characters>``). The last
+    one links inputs that do not carry the auto-name yet (program mocks); logical names shared by two
+    targets are not used."""
+
+    def __init__(self, targets: Mapping[str, T], node_of: Callable[[T], Node]) -> None:
+        self.targets = targets
+        self.by_value: dict[str, T] = {}
+        logical: dict[str, list[T]] = {}
+        for target in targets.values():
+            node = node_of(target)
+            for identity in _identities(node):
+                self.by_value.setdefault(identity, target)
+            logical.setdefault(node.resource.name, []).append(target)
+        self.by_logical = {name: found[0] for name, found in logical.items() if len(found) == 1}
+
+    def find(self, value: Any) -> T | None:
+        if not isinstance(value, str) or not value:
+            return None
+        if value in self.by_value:
+            return self.by_value[value]
+        name = value.rsplit("/", 1)[-1] if value.startswith("arn:") else value
+        if name in self.by_value:
+            return self.by_value[name]
+        match = _AUTONAME.match(name)
+        for candidate in (name, match.group("base") if match else None):
+            if candidate is not None and candidate in self.by_logical:
+                return self.by_logical[candidate]
+        return None
+
+
+def _link(node: Node, key: str, lookup: Lookup[T], *, dependencies: bool = True) -> list[T]:
+    """The targets ``node.<key>`` points at: by reference (``Lookup``), else by the engine's property
+    dependencies, else (when ``dependencies``) by plain dependencies."""
+    found = lookup.find(node.get(key))
+    if found is not None:
+        return [found]
     candidates = [node.property_dependencies.get(key, frozenset())]
     if dependencies:
         candidates.append(node.dependencies)
     for urns in candidates:
-        linked = [targets[u] for u in sorted(urns) if u in targets]
+        linked = [lookup.targets[u] for u in sorted(urns) if u in lookup.targets]
         if linked:
             return linked
     return []
@@ -210,15 +245,14 @@ def check_task_role_wildcards(args: StackValidationArgs, config: Config, report:
     roles: dict[str, Role] = {}
     for node in nodes:
         if node.resource.type in common.IAM_ROLE and trusts_ecs_tasks(node):
-            roles[node.resource.urn] = Role(node, _identities(node))
+            roles[node.resource.urn] = Role(node)
     if not roles:
         return
-    role_by_value = {identity: role for role in roles.values() for identity in role.identities}
-    policies = {n.resource.urn: n for n in nodes if n.resource.type in common.IAM_POLICY}
-    policy_by_arn = {arn: n for n in policies.values() if isinstance(arn := n.get("arn"), str)}
+    role_lookup = Lookup(roles, lambda role: role.node)
+    policies = Lookup({n.resource.urn: n for n in nodes if n.resource.type in common.IAM_POLICY}, lambda n: n)
     attachments = [n for n in nodes if n.resource.type in common.IAM_ROLE_POLICY_ATTACHMENT]
 
-    _classify(nodes, roles, role_by_value, attachments)
+    _classify(nodes, role_lookup, attachments)
 
     documents: list[Document] = []
     pattern = re.compile(config.get_str("deniedManagedPolicyPattern") or r"^$")
@@ -229,18 +263,19 @@ def check_task_role_wildcards(args: StackValidationArgs, config: Config, report:
             documents.append(Document(role.node.resource, f"inline policy '{name}'", role, text))
         for arn in _as_list(role.node.get("managedPolicyArns")):
             _check_attached(role.node.resource, "managedPolicyArns", role, arn, pattern, report)
-            if arn in policy_by_arn:
-                documents.append(_policy_document(policy_by_arn[arn], role))
+            policy = policies.find(arn)
+            if policy is not None:
+                documents.append(_policy_document(policy, role))
     for node in nodes:
         if node.resource.type in common.IAM_ROLE_POLICY:
-            for role in _link(node, "role", roles, role_by_value):
+            for role in _link(node, "role", role_lookup):
                 text = _known(lambda node=node: common.parse_json(common.get(node.resource.props, "policy")))
                 documents.append(Document(node.resource, "", role, text))
     for attachment in attachments:
-        for role in _link(attachment, "role", roles, role_by_value):
+        for role in _link(attachment, "role", role_lookup):
             arn = attachment.get("policyArn")
             _check_attached(attachment.resource, "", role, arn, pattern, report)
-            for policy in _link(attachment, "policyArn", policies, policy_by_arn):
+            for policy in _link(attachment, "policyArn", policies):
                 documents.append(_policy_document(policy, role))
     _check_documents(documents, config, report)
 
@@ -266,9 +301,7 @@ def _check_attached(
         )
 
 
-def _classify(
-    nodes: list[Node], roles: Mapping[str, Role], role_by_value: Mapping[str, Role], attachments: list[Node]
-) -> None:
+def _classify(nodes: list[Node], roles: Lookup[Role], attachments: list[Node]) -> None:
     """Mark execution roles (see the module docstring)."""
     as_execution: set[str] = set()
     as_task: set[str] = set()
@@ -276,15 +309,13 @@ def _classify(
         if node.resource.type in common.TASK_DEFINITION:
             # A task definition depends on both of its roles: plain dependencies cannot tell them apart.
             for key, bucket in (("executionRoleArn", as_execution), ("taskRoleArn", as_task)):
-                linked = _link(node, key, roles, role_by_value, dependencies=False)
+                linked = _link(node, key, roles, dependencies=False)
                 bucket.update(r.node.resource.urn for r in linked)
     with_execution_policy: set[str] = set()
     for attachment in attachments:
         if _managed_name(attachment.get("policyArn")) == EXECUTION_ROLE_POLICY:
-            with_execution_policy.update(
-                r.node.resource.urn for r in _link(attachment, "role", roles, role_by_value)
-            )
-    for urn, role in roles.items():
+            with_execution_policy.update(r.node.resource.urn for r in _link(attachment, "role", roles))
+    for urn, role in roles.targets.items():
         managed = _as_list(role.node.get("managedPolicyArns"))
         if any(_managed_name(a) == EXECUTION_ROLE_POLICY for a in managed):
             with_execution_policy.add(urn)

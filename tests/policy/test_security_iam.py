@@ -369,3 +369,34 @@ def test_role_shared_as_execution_and_task_role_is_a_task_role(stack):
         'resource ("*"); scope Resource to the ARNs the task uses (actions AWS grants only on "*" can be '
         "listed in allowedWildcardResourceActions) (ECS task role 'web-execution' uses it)."
     ]
+
+
+def test_roles_linked_by_pulumi_auto_names(run):
+    # Program mocks record inputs: roles carry no name or ARN yet, while the task definition and the role
+    # policies already hold the auto-named values "<logical name>-<7 hex>". The execution role is still
+    # recognised, so its ecr:GetAuthorizationToken on "*" passes and the task role's does not.
+    exec_role = run.res(ROLE, "web-exec", {"assumeRolePolicy": trust()})
+    task_role = run.res(ROLE, "web-task", {"assumeRolePolicy": trust()})
+    ecr_login = doc(allow("ecr:GetAuthorizationToken", "*"))
+    resources = [
+        exec_role,
+        task_role,
+        run.res(ROLE_POLICY, "web-exec", {"role": "web-exec-37a26a3", "policy": ecr_login}),
+        run.res(ROLE_POLICY, "web-task", {"role": "web-task-d0c713a", "policy": ecr_login}),
+        run.res(
+            TASK,
+            "web",
+            {"executionRoleArn": role_arn("web-exec-37a26a3"), "taskRoleArn": role_arn("web-task-d0c713a")},
+            deps=[exec_role, task_role],
+        ),
+    ]
+    assert run.stack(RULE, resources) == [
+        (
+            "IAM role policy 'web-task' statement 0 must not allow ecr:GetAuthorizationToken on every "
+            "resource "
+            '("*"); scope Resource to the ARNs the task uses (actions AWS grants only on "*" can be listed '
+            'in '
+            "allowedWildcardResourceActions) (ECS task role 'web-task' uses it).",
+            urn(ROLE_POLICY, "web-task"),
+        )
+    ]
