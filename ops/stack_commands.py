@@ -140,7 +140,7 @@ def _mutate(handle: StackHandle, console: Console, operation: str, fn: Callable[
             printer: EventPrinter) -> T:
     """Run an update-like call; Ctrl-C cancels the running update (stack.cancel()) and exits 130."""
     try:
-        return _call(handle.auto, handle.name, operation, fn, printer=printer)
+        return _call(handle.auto, handle.name, operation, fn, printer=printer, project=handle.project)
     except KeyboardInterrupt:
         console.error(f"Interrupted: cancelling the {operation} running on stack '{handle.name}'...")
         try:
