@@ -319,6 +319,14 @@ def build_platform(
     """Create every component of the stack from its validated config."""
     tags = default_tags(cfg, project, stack)
     partition = partition_of(region_name)
+    # Everything that can still fail on plain values is decided before the first resource is registered.
+    prepared: dict[str, tuple[dict[str, StoredSecret], list[ContainerArgs]]] = {}
+    for name, svc in cfg.services.items():
+        stored, refs = service_secrets(name, svc, read_stack_secret)
+        prepared[name] = (stored, containers_of(name, svc, refs))
+    needs_tag = any(c.image.kind == "build" for s in cfg.services.values() for _, c in s.containers())
+    image_tag = git_sha() if needs_tag else None
+
     account_id = aws.get_caller_identity_output().account_id
     region = aws.get_region_output().region
     prod = cfg.environment == "prod"
@@ -389,12 +397,9 @@ def build_platform(
             ),
         )
 
-    needs_tag = any(c.image.kind == "build" for s in cfg.services.values() for _, c in s.containers())
-    image_tag = git_sha() if needs_tag else None
-
     services: dict[str, FargateService] = {}
     for name, svc in cfg.services.items():
-        stored, refs = service_secrets(name, svc, read_stack_secret)
+        stored, containers = prepared[name]
         routing = None
         if load_balancer is not None and svc.route is not None:
             routing = RoutingArgs(
@@ -415,7 +420,7 @@ def build_platform(
             FargateServiceArgs(
                 cluster_arn=cluster.arn,
                 cluster_name=cluster.name,
-                containers=containers_of(name, svc, refs),
+                containers=containers,
                 cpu=svc.cpu,
                 memory=svc.memory,
                 vpc_id=network.vpc_id,

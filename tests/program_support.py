@@ -27,7 +27,9 @@ ECS_SERVICE = "aws:ecs/service:Service"
 def stack_plan(stack: str) -> Plan:
     """The recorded plan of `Pulumi.<stack>.yaml` (cached: tests only read it)."""
     sc = load_stack(ROOT, stack)
-    return run_program(sc.program, project=sc.project, stack=sc.stack, config=sc.config, secret_keys=sc.secret_keys)
+    return run_program(
+        sc.program, project=sc.project, stack=sc.stack, config=sc.config, secret_keys=sc.secret_keys
+    )
 
 
 def config_strings(values: Mapping[str, Any]) -> dict[str, str]:
@@ -62,7 +64,10 @@ def run_platform(
 def component_plan(program: str) -> Plan:
     """The recorded plan of tests/components/programs/<program>.py (cached)."""
     return run_program(
-        COMPONENT_PROGRAMS / f"{program}.py", project="components", stack="test", config={"aws:region": "eu-west-2"}
+        COMPONENT_PROGRAMS / f"{program}.py",
+        project="components",
+        stack="test",
+        config={"aws:region": "eu-west-2"},
     )
 
 
