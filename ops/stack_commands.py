@@ -72,7 +72,7 @@ class Console:
     def interactive(self) -> bool:
         try:
             return self.stdin.isatty()
-        except (AttributeError, ValueError):
+        except (AttributeError, ValueError, OSError):  # closed or replaced stdin (CI, pytest)
             return False
 
     def ask(self, prompt: str) -> str:
