@@ -8,11 +8,9 @@ The pack is always reaped (context manager + the runner's own atexit hook), also
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
@@ -57,20 +55,6 @@ class CheckResult:
             return self.plan.by_urn(urn)
         except KeyError:
             return None
-
-
-@contextmanager
-def _no_bytecode_env() -> Iterator[None]:
-    """The pack subprocess inherits PYTHONDONTWRITEBYTECODE=1: a check writes nothing into the pack dir."""
-    old = os.environ.get("PYTHONDONTWRITEBYTECODE")
-    os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
-    try:
-        yield
-    finally:
-        if old is None:
-            del os.environ["PYTHONDONTWRITEBYTECODE"]
-        else:
-            os.environ["PYTHONDONTWRITEBYTECODE"] = old
 
 
 def default_policy_config(pack_dir: Path, stack: str) -> Path:
@@ -185,8 +169,7 @@ def run_check(
         stack_config=stack_config.config,
     )
     try:
-        with _no_bytecode_env():
-            runner.start()  # the pack imports while the program runs
+        runner.start()  # the pack imports while the program runs
         t = time.perf_counter()
         plan = run_program(
             stack_config.program,

@@ -260,20 +260,17 @@ def _is_library(filename: str) -> bool:
 
 @contextmanager
 def _program_environment(program_dir: Path) -> Iterator[None]:
-    """cwd and sys.path as `pulumi` sets them, and no bytecode written into the project. The program's own
-    modules imported by this run are dropped afterwards, so the next run (maybe of another program with
-    modules of the same names) imports fresh copies; installed packages stay loaded."""
+    """cwd and sys.path as `pulumi` sets them. The program's own modules imported by this run are dropped
+    afterwards, so the next run (maybe of another program with modules of the same names) imports fresh
+    copies; installed packages stay loaded."""
     before = set(sys.modules)
     old_cwd = os.getcwd()
-    old_dont_write = sys.dont_write_bytecode
     path_entry = str(program_dir)
     sys.path.insert(0, path_entry)
     os.chdir(program_dir)
-    sys.dont_write_bytecode = True
     try:
         yield
     finally:
-        sys.dont_write_bytecode = old_dont_write
         os.chdir(old_cwd)
         with suppress(ValueError):
             sys.path.remove(path_entry)
