@@ -109,7 +109,8 @@ POLICIES = [
         "security-group-ingress",
         "Checks that security groups allow ingress from 0.0.0.0/0 or ::/0 only on the allowed public TCP "
         "ports (80 and 443 by default), across inline ingress, SecurityGroupRule and "
-        "SecurityGroupIngressRule.",
+        "SecurityGroupIngressRule (Security Hub EC2.18, EC2.19, EC2.13, EC2.14; Checkov CKV_AWS_24, "
+        "CKV_AWS_25).",
         INGRESS_TYPES,
         security_group_ingress,
         enforcement_level=common.MANDATORY,

@@ -53,8 +53,8 @@ def efs_encrypted(resource: Resource, config: Config, report: Report) -> None:
 POLICIES = [
     common.resource_policy(
         "ecr-immutable-scanned",
-        "Checks that ECR repositories have immutable image tags and scan images on push (Checkov CKV_AWS_51, "
-        "CKV_AWS_163).",
+        "Checks that ECR repositories have immutable image tags and scan images on push (Security Hub ECR.1, "
+        "ECR.2; Checkov CKV_AWS_51, CKV_AWS_163).",
         common.ECR_REPOSITORY,
         ecr_immutable_scanned,
         enforcement_level=common.ADVISORY,
@@ -80,7 +80,7 @@ POLICIES = [
     ),
     common.resource_policy(
         "efs-encrypted",
-        "Checks that EFS file systems are encrypted at rest.",
+        "Checks that EFS file systems are encrypted at rest (Security Hub EFS.1, Checkov CKV_AWS_42).",
         common.EFS_FILE_SYSTEM,
         efs_encrypted,
         enforcement_level=common.MANDATORY,
