@@ -54,11 +54,17 @@ def _text(value: Any) -> str | None:
 
 
 def _environment(container: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """(name, value) pairs. A value unknown during preview (structured awsx inputs holding an output) is
+    skipped: it may be a secret or a secret's ARN, and ``pulumi up`` checks it again once known."""
     pairs: list[tuple[str, Any]] = []
     for entry in common.as_list(common.get(container, "environment")):
         name = common.get(entry, "name")
-        if isinstance(name, str):
+        if not isinstance(name, str):
+            continue
+        try:
             pairs.append((name, common.get(entry, "value")))
+        except UnknownValueError:
+            continue
     return pairs
 
 

@@ -162,6 +162,19 @@ def test_plaintext_pulumi_secret_envelope_in_structured_container(run, good):
     ]
 
 
+def test_plaintext_unknown_value_in_structured_container_is_skipped(run, good):
+    # An awsx container whose variable holds an output (unknown during preview): it may be a password or a
+    # secret's ARN, so it is left to `pulumi up`; the other variables are still checked.
+    container = {k: v for k, v in good.container().items() if k != "name"}
+    container["environment"] = [{"name": "DB_SECRET", "value": UNKNOWN}, {"name": "API_TOKEN", "value": "x"}]
+    props = good.awsx_fargate_service(
+        taskDefinitionArgs={"cpu": "512", "memory": "1024", "containers": {"web": container}}
+    )
+    assert run.resource(PLAINTEXT, AWSX_SERVICE, props) == [
+        env_message("API_TOKEN", "its name marks it as a secret", kind="Fargate service")
+    ]
+
+
 def test_plaintext_command_argument(run, good):
     token = "gh" + "o_" + "e" * 36
     props = good.task_definition(containers=[good.container(command=["serve", "--token", token])])
