@@ -38,9 +38,9 @@ def _exposure(protocol: Any, from_port: Any, to_port: Any, allowed: frozenset[in
     proto = str(protocol).strip().lower() if protocol is not None else "-1"
     if proto in _ALL_PROTOCOLS:
         return "every port and protocol"
-    low, high = common.as_int(from_port), common.as_int(to_port)
     if proto not in _TCP:
         return f"protocol {proto}"
+    low, high = common.as_int(from_port), common.as_int(to_port)
     if low is None or high is None:
         return "every TCP port"
     if low > high:
