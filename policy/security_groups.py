@@ -33,14 +33,16 @@ def _is_internet(cidr: Any) -> bool:
         return False
 
 
-def _exposure(protocol: Any, from_port: Any, to_port: Any, allowed: frozenset[int]) -> str | None:
-    """What an internet-open rule exposes beyond the allowed ports, or None when it exposes only those."""
+def _exposure(block: Mapping[str, Any], protocol_field: str, allowed: frozenset[int]) -> str | None:
+    """What an internet-open rule exposes beyond the allowed ports, or None when it exposes only those.
+    Ports are read only for TCP rules."""
+    protocol = common.get(block, protocol_field)
     proto = str(protocol).strip().lower() if protocol is not None else "-1"
     if proto in _ALL_PROTOCOLS:
         return "every port and protocol"
     if proto not in _TCP:
         return f"protocol {proto}"
-    low, high = common.as_int(from_port), common.as_int(to_port)
+    low, high = common.as_int(common.get(block, "fromPort")), common.as_int(common.get(block, "toPort"))
     if low is None or high is None:
         return "every TCP port"
     if low > high:
@@ -78,9 +80,7 @@ def _check_block(
     public = [c for c in cidrs if _is_internet(c)]
     if not public:
         return
-    exposure = _exposure(
-        common.get(block, protocol_field), common.get(block, "fromPort"), common.get(block, "toPort"), allowed
-    )
+    exposure = _exposure(block, protocol_field, allowed)
     if exposure is not None:
         for cidr in public:
             _report(resource, subject, exposure, cidr.strip(), report)
