@@ -90,7 +90,14 @@ def _as_list(value: Any) -> list[Any]:
         return []
     if isinstance(value, str | Mapping):
         return [value]
-    return list(value) if isinstance(value, Sequence) else []
+    if not isinstance(value, Sequence):
+        return []
+    items = []
+    for index in range(len(value)):
+        item = _known(lambda index=index: value[index])  # the proxy raises for an unknown element
+        if item is not None:
+            items.append(item)
+    return items
 
 
 def _statements(document: Any) -> list[Mapping[str, Any]]:
@@ -255,7 +262,7 @@ def check_task_role_wildcards(args: StackValidationArgs, config: Config, report:
     _classify(nodes, role_lookup, attachments)
 
     documents: list[Document] = []
-    pattern = re.compile(config.get_str("deniedManagedPolicyPattern") or r"^$")
+    pattern = _denied_pattern(config)
     for role in roles.values():
         for index, inline in enumerate(_as_list(role.node.get("inlinePolicies"))):
             name = _known(lambda inline=inline: common.get(inline, "name")) or f"#{index}"
@@ -278,6 +285,18 @@ def check_task_role_wildcards(args: StackValidationArgs, config: Config, report:
             for policy in _link(attachment, "policyArn", policies):
                 documents.append(_policy_document(policy, role))
     _check_documents(documents, config, report)
+
+
+def _denied_pattern(config: Config) -> re.Pattern[str]:
+    text = config.get_str("deniedManagedPolicyPattern") or r"^$"
+    try:
+        return re.compile(text)
+    except re.error as e:
+        raise ValueError(
+            f"iam-task-role-no-wildcards: deniedManagedPolicyPattern {text!r} is not a valid regular "
+            "expression "
+            f"({e}); fix it in the policy pack config"
+        ) from e
 
 
 def _policy_document(policy: Node, role: Role) -> Document:

@@ -395,8 +395,29 @@ def test_roles_linked_by_pulumi_auto_names(run):
             "IAM role policy 'web-task' statement 0 must not allow ecr:GetAuthorizationToken on every "
             "resource "
             '("*"); scope Resource to the ARNs the task uses (actions AWS grants only on "*" can be listed '
-            'in '
+            "in "
             "allowedWildcardResourceActions) (ECS task role 'web-task' uses it).",
             urn(ROLE_POLICY, "web-task"),
         )
     ]
+
+
+def test_unknown_managed_policy_arn_elements_are_skipped(stack):
+    stack.task_role_props["managedPolicyArns"] = [UNKNOWN, "arn:aws:iam::aws:policy/PowerUserAccess"]
+    assert [m for m, _ in stack.check()] == [
+        "IAM role 'web-task' managedPolicyArns must not attach the AWS managed policy PowerUserAccess to ECS "
+        "task role 'web-task'; attach a policy that lists only the actions and resources the task needs."
+    ]
+
+
+def test_config_denied_pattern(stack):
+    stack.task_role_props["managedPolicyArns"] = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+    assert stack.check() == []
+    assert len(stack.check({"deniedManagedPolicyPattern": "ReadOnly"})) == 1
+
+
+def test_invalid_denied_pattern_names_the_key(stack):
+    with pytest.raises(
+        ValueError, match="deniedManagedPolicyPattern '\\(' is not a valid regular expression"
+    ):
+        stack.check({"deniedManagedPolicyPattern": "("})
