@@ -294,8 +294,7 @@ def _denied_pattern(config: Config) -> re.Pattern[str]:
     except re.error as e:
         raise ValueError(
             f"iam-task-role-no-wildcards: deniedManagedPolicyPattern {text!r} is not a valid regular "
-            "expression "
-            f"({e}); fix it in the policy pack config"
+            f"expression ({e}); fix it in the policy pack config"
         ) from e
 
 
