@@ -543,7 +543,7 @@ RULE_CASES: list[tuple[str, Any, list[str]]] = [
         "services.backend.permissions.dynamodbTables.arn:aws:dynamodb:eu-west-2:123456789012:orders: is not a valid "
         "resource; use arn:aws:dynamodb:<region>:<account>:table/<name>"]),
     ("sqs arn", lambda r: svc(r).update(permissions={"sqsQueues": {"https://sqs.eu-west-2.amazonaws.com/1/q": "read"}}), [
-        "services.backend.permissions.sqsQueues.https://sqs.eu-west-2.amazonaws.com/1/q: is not a valid resource; "
+        'services.backend.permissions.sqsQueues["https://sqs.eu-west-2.amazonaws.com/1/q"]: is not a valid resource; '
         "use arn:aws:sqs:<region>:<account>:<queue>"]),
     ("ssm path wildcard", lambda r: svc(r).update(permissions={"ssmPaths": {"/app/*": "read"}}), [
         "services.backend.permissions.ssmPaths./app/*: contains a wildcard; name the exact resource (/<path> or "

@@ -194,7 +194,7 @@ def test_pulumi_yaml_declarations_fit_the_project_schema() -> None:
         if "type" in decl:
             assert decl["type"] in SIMPLE_TYPES, key
             assert decl["type"] != "array" or "items" in decl, key
-        field = config.PlatformConfig.model_fields[config._snake(key)]
+        field = config.PlatformConfig.model_fields[config.to_snake(key)]
         assert ("default" in decl) is (not field.is_required()), key
 
 
