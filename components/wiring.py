@@ -88,81 +88,71 @@ def image_source(image: ImageConfig) -> ImageSource:
     return ImageUri(uri=image.uri)
 
 
-def _stored_key(kind: str, name: str) -> str:
-    """The key (and SSM parameter name suffix) of a generated or stack secret."""
-    return name if kind == "generate" else name.replace(":", ".")
-
-
 def service_secrets(
     name: str, svc: ServiceConfig, read_stack_secret: StackSecretReader
 ) -> tuple[dict[str, StoredSecret], dict[str, dict[str, SecretRef]]]:
-    """The secrets the service stores (generated, stack, composed) and each container's env → reference."""
+    """The secrets the service stores (generated, stack, composed) and each container's env → reference.
+
+    Stored keys (the last segment of the SSM parameter name): a generated secret's name, a stack secret's
+    config key (`:` → `.`), a composed secret's env name (`<container>.<ENV>` for sidecars); a key claimed by
+    two kinds is qualified with its kind (`generated.x`, `stack.x`, `composed.x`) so none can collide.
+    """
+    generated = dict(svc.generated_secrets)
+    stack_keys: set[str] = set()
+    composed: dict[tuple[str, str], SecretSource] = {}
+    for cname, container in svc.containers():
+        container_name = cname or name
+        for env, src in container.secrets.items():
+            if src.stack_secret is not None:
+                stack_keys.add(src.stack_secret)
+            stack_keys.update(r.name for r in src.template_refs if r.kind == "stackSecret")
+            if src.kind == "template":
+                composed[(container_name, env)] = src
+
+    preferred: dict[tuple[str, str], str] = {("generated", g): g for g in generated}
+    preferred |= {("stack", k): k.replace(":", ".") for k in stack_keys}
+    preferred |= {("composed", f"{c}.{e}"): e if c == name else f"{c}.{e}" for c, e in composed}
+    claims: dict[str, int] = {}
+    for key in preferred.values():
+        claims[key] = claims.get(key, 0) + 1
+    keys = {ident: key if claims[key] == 1 else f"{ident[0]}.{key}" for ident, key in preferred.items()}
+
     stored: dict[str, StoredSecret] = {}
-    kinds: dict[str, str] = {}
-
-    def store(key: str, kind: str, make: Callable[[], StoredSecret]) -> str:
-        if key in kinds and kinds[key] != kind:
-            raise ValueError(
-                f"Service `{name}`: the {kind} secret and the {kinds[key]} secret are both named `{key}`; "
-                "rename one."
+    for g, length in generated.items():
+        stored[keys[("generated", g)]] = GeneratedSecret(length)
+    for k in sorted(stack_keys):
+        stored[keys[("stack", k)]] = StackSecret(read_stack_secret(k))
+    for (c, e), src in composed.items():
+        assert src.template is not None
+        placeholders = {
+            ref.text: Placeholder(
+                key=keys[("stack" if ref.kind == "stackSecret" else "generated", ref.name)],
+                url_encode=ref.filter == "urlencode",
             )
-        if key not in stored:
-            stored[key] = make()
-            kinds[key] = kind
-        return key
-
-    for generated, length in svc.generated_secrets.items():
-        store(_stored_key("generate", generated), "generated", lambda length=length: GeneratedSecret(length))
+            for ref in src.template_refs
+        }
+        stored[keys[("composed", f"{c}.{e}")]] = ComposedSecret(
+            template=src.template, placeholders=placeholders
+        )
 
     refs: dict[str, dict[str, SecretRef]] = {}
     for cname, container in svc.containers():
         container_name = cname or name
         refs[container_name] = {}
         for env, src in container.secrets.items():
-            refs[container_name][env] = _secret_ref(name, container_name, env, src, store, read_stack_secret)
+            ref: SecretRef
+            if src.generate is not None:
+                ref = StoredRef(keys[("generated", src.generate)])
+            elif src.stack_secret is not None:
+                ref = StoredRef(keys[("stack", src.stack_secret)])
+            elif src.ssm_parameter is not None:
+                ref = SsmParameterRef(parameter=src.ssm_parameter)
+            elif src.secrets_manager is not None:
+                ref = SecretsManagerRef(arn=src.secrets_manager, json_key=src.json_key)
+            else:
+                ref = StoredRef(keys[("composed", f"{container_name}.{env}")])
+            refs[container_name][env] = ref
     return stored, refs
-
-
-def _secret_ref(
-    service: str,
-    container: str,
-    env: str,
-    src: SecretSource,
-    store: Callable[[str, str, Callable[[], StoredSecret]], str],
-    read_stack_secret: StackSecretReader,
-) -> SecretRef:
-    if src.kind == "generate":
-        assert src.generate is not None
-        return StoredRef(_stored_key("generate", src.generate))
-    if src.kind == "stackSecret":
-        assert src.stack_secret is not None
-        key = src.stack_secret
-        return StoredRef(
-            store(_stored_key("stack", key), "stack", lambda: StackSecret(read_stack_secret(key)))
-        )
-    if src.kind == "ssmParameter":
-        assert src.ssm_parameter is not None
-        return SsmParameterRef(parameter=src.ssm_parameter)
-    if src.kind == "secretsManager":
-        assert src.secrets_manager is not None
-        return SecretsManagerRef(arn=src.secrets_manager, json_key=src.json_key)
-    assert src.template is not None
-    placeholders: dict[str, Placeholder] = {}
-    for ref in src.template_refs:
-        if ref.kind == "stackSecret":
-            key = store(
-                _stored_key("stack", ref.name),
-                "stack",
-                lambda k=ref.name: StackSecret(read_stack_secret(k)),
-            )
-        else:
-            key = _stored_key("generate", ref.name)
-        placeholders[ref.text] = Placeholder(key=key, url_encode=ref.filter == "urlencode")
-    composed_key = env if container == service else f"{container}.{env}"
-    template = src.template
-    return StoredRef(
-        store(composed_key, "composed", lambda: ComposedSecret(template=template, placeholders=placeholders))
-    )
 
 
 def _container_args(
