@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from botocore.session import get_session
+from botocore.validate import ParamValidator
 
 from ops.project import load_stack
 from ops.recording import Plan, RecordedResource, run_program
@@ -136,3 +138,71 @@ def minimal_platform(**overrides: Any) -> dict[str, Any]:
     }
     top.update(overrides)
     return top
+
+
+# ------------------------------------------------------------------------------ the ECS API model
+
+_SAME = {
+    "family",
+    "taskRoleArn",
+    "executionRoleArn",
+    "networkMode",
+    "requiresCompatibilities",
+    "cpu",
+    "memory",
+    "runtimePlatform",
+    "pidMode",
+    "ipcMode",
+    "volumes",
+    "placementConstraints",
+    "proxyConfiguration",
+}
+_PULUMI_ONLY = {"skipDestroy", "trackLatest", "region", "tagsAll"}
+
+
+def register_params(task: RecordedResource) -> dict[str, Any]:
+    """RegisterTaskDefinition parameters from a recorded aws:ecs/taskDefinition:TaskDefinition's inputs."""
+    params: dict[str, Any] = {}
+    for key, value in task.inputs.items():
+        if key in _SAME:
+            params[key] = value
+        elif key == "containerDefinitions":
+            params[key] = json.loads(value)
+        elif key == "ephemeralStorage":
+            params[key] = {"sizeInGiB": value["sizeInGib"]}
+        elif key == "tags":
+            params[key] = [{"key": k, "value": v} for k, v in value.items()]
+        elif key not in _PULUMI_ONLY:
+            raise AssertionError(f"{task.urn}: input {key} has no known RegisterTaskDefinition mapping")
+    return params
+
+
+TASK_DEFINITION_SHAPE = (
+    get_session().get_service_model("ecs").operation_model("RegisterTaskDefinition").input_shape
+)
+
+
+def assert_task_definitions_valid(plan: Plan) -> int:
+    tasks = of_type(plan, TASK_DEFINITION)
+    for task in tasks:
+        params = register_params(task)
+        report = ParamValidator().validate(params, TASK_DEFINITION_SHAPE)
+        assert not report.has_errors(), f"{task.urn}:\n{report.generate_report()}"
+        for definition in params["containerDefinitions"]:
+            for mapping in definition.get("portMappings", []):
+                # awsvpc: the host port must equal the container port (or be omitted).
+                assert mapping.get("hostPort", mapping["containerPort"]) == mapping["containerPort"], task.urn
+            add = definition.get("linuxParameters", {}).get("capabilities", {}).get("add", [])
+            assert set(add) <= {"SYS_PTRACE"}, (
+                f"{task.urn}: Fargate only accepts adding SYS_PTRACE, got {add}"
+            )
+        volumes = {v["name"] for v in params.get("volumes", [])}
+        for definition in params["containerDefinitions"]:
+            for mount in definition.get("mountPoints", []):
+                assert mount["sourceVolume"] in volumes, (
+                    f"{task.urn}: {mount['sourceVolume']} is not a volume"
+                )
+        cpu = sum(d.get("cpu", 0) for d in params["containerDefinitions"])
+        memory = sum(d.get("memory", 0) for d in params["containerDefinitions"])
+        assert cpu <= int(params["cpu"]) and memory <= int(params["memory"]), task.urn
+    return len(tasks)
