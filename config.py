@@ -1,8 +1,8 @@
 """Stack configuration of fargate-platform: pydantic models, validation and the one place defaults live.
 
-`__main__.py` calls `read_stack_config()` (every `fargate-platform:*` key of the Pulumi stack config) before it
-registers any resource; tests call `load_config(raw)` with already-parsed values. Both raise `ConfigError`,
-whose `problems` hold one line per problem: `<key.path>: <what is wrong>; <fix>`.
+`__main__.py` calls `read_stack_config()` (every `fargate-platform:*` key of the Pulumi stack config)
+before it registers any resource; tests call `load_config(raw)` with already-parsed values. Both raise
+`ConfigError`, whose `problems` hold one line per problem: `<key.path>: <what is wrong>; <fix>`.
 
 Keys are camelCase in YAML (field aliases); Python code uses the snake_case attribute names. Unknown keys are
 errors at every level (`extra="forbid"`). This module holds the models and every default; the cross-field
@@ -105,9 +105,9 @@ config leaves out; a key set in the stack config always wins. Model field defaul
 
 
 
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Annotated key types (dict keys are checked per key: the problem names the key)
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 def _label_key(what: str) -> Callable[[str], str]:
@@ -131,7 +131,7 @@ def _env_name(name: str) -> str:
 
 def _tag_key(key: str) -> str:
     if not 1 <= len(key) <= 128 or key.lower().startswith("aws:"):
-        raise fail(f"tag key {key!r} must be 1–128 characters and not start with 'aws:'; rename the tag")
+        raise fail(f"tag key {key!r} must be 1 to 128 characters and not start with 'aws:'; rename the tag")
     return key
 
 
@@ -162,9 +162,9 @@ def _scalar_to_str(value: Any) -> Any:
 
 
 
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Base model
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 class _Model(BaseModel):
@@ -180,9 +180,9 @@ class _Model(BaseModel):
         return field in self.model_fields_set
 
 
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Network
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 class NetworkConfig(_Model):
@@ -201,7 +201,8 @@ class NetworkConfig(_Model):
     )
     task_subnets: Literal["private", "public"] = Field(
         default="private",
-        description="Where tasks run: private (no public IP, egress through NAT) or public (tasks get a public "
+        description="Where tasks run: private (no public IP, egress through NAT) or public (tasks get a "
+        "public "
         "IP; they still accept traffic only from the ALB and peer tasks).",
     )
     vpc_id: str | None = Field(
@@ -263,9 +264,9 @@ class NetworkConfig(_Model):
 
 
 
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Cluster
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -278,7 +279,8 @@ class CapacityProviderItem:
 
 
 class CapacityConfig(_Model):
-    """The capacity provider strategy. YAML accepts `spot`, `onDemand` or `{base, onDemandWeight, spotWeight}`."""
+    """The capacity provider strategy. YAML accepts `spot`, `onDemand` or
+    `{base, onDemandWeight, spotWeight}`."""
 
     base: int = Field(
         default=0, ge=0, le=100000, description="Tasks that always run on on-demand Fargate first."
@@ -327,16 +329,18 @@ class CapacityConfig(_Model):
 
 
 class ClusterConfig(_Model):
-    """The ECS cluster, its capacity providers, Container Insights, Cloud Map namespace and ECS Exec logging."""
+    """The ECS cluster: capacity providers, Container Insights, Cloud Map namespace, ECS Exec logging."""
 
     container_insights: Literal["disabled", "enabled", "enhanced"] = Field(
         default="enabled",
-        description="Container Insights: disabled, enabled (classic) or enhanced. Default: disabled in dev and "
+        description="Container Insights: disabled, enabled (classic) or enhanced. Default: disabled in dev "
+        "and "
         "staging, enabled in prod.",
     )
     capacity: CapacityConfig = Field(
         default_factory=CapacityConfig,
-        description="spot, onDemand, or {base, onDemandWeight, spotWeight}. Default: spot in dev and staging, "
+        description="spot, onDemand, or {base, onDemandWeight, spotWeight}. Default: spot in dev and "
+        "staging, "
         "onDemand in prod.",
     )
     namespace: str | None = Field(
@@ -357,9 +361,9 @@ class ClusterConfig(_Model):
         return value
 
 
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Load balancer and logs
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 class AccessLogsConfig(_Model):
@@ -420,7 +424,8 @@ class LoadBalancerConfig(_Model):
     def _certificate(cls, value: str | None) -> str | None:
         if value is not None and not CERT_ARN_RE.match(value):
             raise fail(
-                f"{value!r} is not an ACM certificate ARN; use arn:aws:acm:<region>:<account>:certificate/<id>"
+                f"{value!r} is not an ACM certificate ARN; use "
+                "arn:aws:acm:<region>:<account>:certificate/<id>"
             )
         return value
 
@@ -469,9 +474,9 @@ class LogsConfig(_Model):
         return value
 
 
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Service parts: image, secrets, health checks, route, volumes, hardening, permissions
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 class ImageConfig(_Model):
@@ -535,8 +540,9 @@ class ImageConfig(_Model):
 
 
 class SecretSource(_Model):
-    """Where a container secret comes from: exactly one of generate, stackSecret, ssmParameter, secretsManager,
-    template. Every kind reaches the container through its `secrets` field (an SSM or Secrets Manager ARN)."""
+    """Where a container secret comes from: exactly one of generate, stackSecret, ssmParameter,
+    secretsManager, template. Every kind reaches the container through its `secrets` field (an SSM or
+    Secrets Manager ARN)."""
 
     generate: str | None = Field(
         default=None,
@@ -661,7 +667,7 @@ class HealthCheckConfig(_Model):
     @classmethod
     def _matcher(cls, value: str) -> str:
         if not MATCHER_RE.match(value) or any(not 200 <= int(c) <= 499 for c in re.findall(r"\d{3}", value)):
-            raise fail(f"{value!r} is not a list of HTTP codes 200–499; use e.g. 200 or 200-399")
+            raise fail(f"{value!r} is not a list of HTTP codes 200 to 499; use e.g. 200 or 200-399")
         return value
 
     @model_validator(mode="after")
@@ -840,7 +846,8 @@ class MountConfig(_Model):
 
 
 class HardeningConfig(_Model):
-    """Container hardening. Defaults are the secure posture: read-only root, non-root user, no capabilities."""
+    """Container hardening. Defaults are the secure posture: read-only root, non-root user, no capabilities.
+    """
 
     read_only_root_filesystem: bool = Field(
         default=True, description="Mount the container's root filesystem read-only."
@@ -1197,9 +1204,9 @@ class ServiceConfig(ContainerConfig):
 
 
 
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # The whole stack
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 class PlatformConfig(_Model):
@@ -1302,9 +1309,9 @@ class PlatformConfig(_Model):
 
 
 
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Loading and error translation
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 def load_config(raw: Mapping[str, Any]) -> PlatformConfig:
@@ -1320,9 +1327,9 @@ def load_config(raw: Mapping[str, Any]) -> PlatformConfig:
 
 
 
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Reading the Pulumi stack config
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 def _parse_value(key: str, value: Any) -> Any:
@@ -1398,7 +1405,8 @@ def _stack_key(key: str, namespace: str) -> str:
 
 
 def stack_secret_config_key(key: str, namespace: str = PROJECT) -> str:
-    """The full Pulumi config key of a `stackSecret` reference (`djangoKey` → `fargate-platform:djangoKey`)."""
+    """The full Pulumi config key of a `stackSecret` reference: `djangoKey` → `fargate-platform:djangoKey`.
+    """
     return _stack_key(key, namespace)
 
 

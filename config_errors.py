@@ -1,5 +1,6 @@
-"""Config errors: `ConfigError` (one `<key.path>: <what is wrong>; <fix>` line per problem) and the translation
-of pydantic's validation errors into that form, with camelCase key paths and "did you mean" suggestions."""
+"""Config errors: `ConfigError` (one `<key.path>: <what is wrong>; <fix>` line per problem) and the
+translation of pydantic's validation errors into that form, with camelCase key paths and "did you mean"
+suggestions."""
 
 from __future__ import annotations
 
@@ -65,7 +66,8 @@ def fail(message: str) -> ConfigProblems:
 
 
 def translate_errors(exc: ValidationError, root: type[BaseModel]) -> list[str]:
-    """pydantic errors → `<key.path>: <what is wrong>; <fix>` lines (camelCase paths, in order, no duplicates)."""
+    """pydantic errors → `<key.path>: <what is wrong>; <fix>` lines (camelCase paths, in order, no
+    duplicates)."""
     lines: list[str] = []
     for err in exc.errors(include_url=False):
         for line in _translate_one(err, root):

@@ -158,7 +158,7 @@ def secret_name_word(name: str) -> str | None:
 
 
 def secret_value_kind(value: str) -> str | None:
-    """What a plaintext value looks like if it looks like a credential (`"an AWS access key id"`), else None."""
+    """What a plaintext value looks like if it looks like a credential ("an AWS access key id"), or None."""
     for kind, pattern in SECRET_VALUE_PATTERNS:
         if pattern.search(value):
             return kind
@@ -169,7 +169,8 @@ def check_label(name: str, what: str = "name") -> str | None:
     """A short lowercase DNS label (service, sidecar and volume names): message or None."""
     if len(name) > NAME_MAX_LENGTH:
         return (
-            f"{what} {name!r} is {len(name)} characters, longer than {NAME_MAX_LENGTH}; shorten it (derived AWS "
+            f"{what} {name!r} is {len(name)} characters, longer than {NAME_MAX_LENGTH}; shorten it "
+            "(derived AWS "
             f"names such as the target group '<name>-tg-xxxxxxx' must fit in 32 characters)"
         )
     if not LABEL_RE.match(name):
@@ -627,11 +628,12 @@ def check_depends_on(svc: ServiceConfig, name: str) -> list[Issue]:
                 )
                 if not has_check:
                     where = "healthCheck.container" if sidecar is None else f"sidecars.{target}.healthCheck"
-                    issues.append((path, f"HEALTHY needs a container health check on {target}; add {where} or "
-                                   "use START"))
+                    message = f"HEALTHY needs a container health check on {target}; add {where} or use START"
+                    issues.append((path, message))
             if condition in ("COMPLETE", "SUCCESS") and (sidecar is None or sidecar.essential):
-                issues.append((path, f"{condition} needs {target} to be non-essential (it is expected to exit); "
-                               f"set sidecars.{target}.essential: false or use START"))
+                message = (f"{condition} needs {target} to be non-essential (it is expected to exit); "
+                           f"set sidecars.{target}.essential: false or use START")
+                issues.append((path, message))
     cycle = _find_cycle(graph)
     if cycle:
         at: Path = ("dependsOn",) if cycle[0] == name else ("sidecars", cycle[0], "dependsOn")

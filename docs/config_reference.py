@@ -28,9 +28,19 @@ DOC = ROOT / "docs" / "config.md"
 BEGIN = "<!-- BEGIN GENERATED REFERENCE (docs/config_reference.py) -->"
 END = "<!-- END GENERATED REFERENCE -->"
 
-PLACEHOLDERS = {"services": "<service>", "sidecars": "<sidecar>", "volumes": "<volume>", "secrets": "<VAR>",
-                "environment": "<VAR>", "tags": "<key>", "dependsOn": "<container>", "s3Buckets": "<arn>",
-                "dynamodbTables": "<arn>", "sqsQueues": "<arn>", "ssmPaths": "<path or arn>"}
+PLACEHOLDERS = {
+    "services": "<service>",
+    "sidecars": "<sidecar>",
+    "volumes": "<volume>",
+    "secrets": "<VAR>",
+    "environment": "<VAR>",
+    "tags": "<key>",
+    "dependsOn": "<container>",
+    "s3Buckets": "<arn>",
+    "dynamodbTables": "<arn>",
+    "sqsQueues": "<arn>",
+    "ssmPaths": "<path or arn>",
+}
 """How a mapping's keys are shown in paths (`services.<service>.port`)."""
 
 SHARED_MODELS: dict[type[BaseModel], str] = {}
@@ -94,8 +104,11 @@ def _type_name(annotation: Any) -> str:
 
 def _default(path: str, field: FieldInfo) -> str:
     section, _, key = path.partition(".")
-    by_env = {env: values[section][key] for env, values in config.ENVIRONMENT_DEFAULTS.items()
-              if section in values and key in values[section]}
+    by_env = {
+        env: values[section][key]
+        for env, values in config.ENVIRONMENT_DEFAULTS.items()
+        if section in values and key in values[section]
+    }
     if by_env:
         return "; ".join(f"{env}: `{value}`" for env, value in by_env.items())
     if field.is_required():
@@ -141,8 +154,14 @@ def sections() -> list[Section]:
             elif path == "cluster.capacity":
                 kind = "`spot` | `onDemand` | mapping"
             bounds = _bounds(field)
-            rows.append(Row(path, f"{kind}{', ' + bounds if bounds else ''}", _default(path, field),
-                            field.description or ""))
+            rows.append(
+                Row(
+                    path,
+                    f"{kind}{', ' + bounds if bounds else ''}",
+                    _default(path, field),
+                    field.description or "",
+                )
+            )
             for sub, suffix in _models(field.annotation):
                 nested.append((sub, path + suffix.replace("{}", PLACEHOLDERS.get(key, "<name>"))))
         title = (model.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
@@ -162,8 +181,14 @@ def every_key_path() -> list[str]:
 def render() -> str:
     lines = [BEGIN, ""]
     for section in sections():
-        lines += [f"### `{section.path}`", "", section.title, "", "| Key | Type and allowed values | Default | Meaning |",
-                  "|---|---|---|---|"]
+        lines += [
+            f"### `{section.path}`",
+            "",
+            section.title,
+            "",
+            "| Key | Type and allowed values | Default | Meaning |",
+            "|---|---|---|---|",
+        ]
         for row in section.rows:
             cells = [f"`{row.path}`", row.type, row.default, row.description]
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")

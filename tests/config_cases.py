@@ -43,7 +43,10 @@ def good() -> Raw:
                             "port": 5432,
                             "secrets": {"POSTGRES_PASSWORD": {"generate": "dbPassword"}},
                             "healthCheck": {"command": ["CMD-SHELL", "pg_isready -U app"]},
-                            "hardening": {"user": "70:70", "scratchPaths": ["/var/lib/postgresql/data", "/tmp"]},
+                            "hardening": {
+                                "user": "70:70",
+                                "scratchPaths": ["/var/lib/postgresql/data", "/tmp"],
+                            },
                         }
                     },
                 },

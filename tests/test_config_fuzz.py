@@ -26,7 +26,9 @@ Path = tuple[str | int, ...]
 def _stack_raw(path: str) -> dict[str, Any]:
     with open(path, encoding="utf-8") as fh:
         doc = yaml.safe_load(fh)["config"]
-    return {k.removeprefix("fargate-platform:"): v for k, v in doc.items() if k.startswith("fargate-platform:")}
+    return {
+        k.removeprefix("fargate-platform:"): v for k, v in doc.items() if k.startswith("fargate-platform:")
+    }
 
 
 BASES: list[dict[str, Any]] = [
@@ -67,18 +69,84 @@ TOP_LEVEL = ["environment", "network", "cluster", "loadBalancer", "logs", "tags"
 
 # Plausible values: swapping one in usually keeps a config valid (or breaks exactly one rule).
 PLAUSIBLE: list[Any] = [
-    256, 512, 1024, 2048, 4096, 8192, 16384, 3072, 30720, 61440, 1, 2, 3, 4, 0, 10, 30, 60, 100, 200, 8000, 5432,
-    True, False, "spot", "onDemand", "none", "single", "perAz", "private", "public", "dev", "prod", "staging",
-    "enabled", "disabled", "enhanced", "/health", "/", "/api/*", "START", "HEALTHY", "COMPLETE", "read",
-    "readWrite", "ENABLED", "DISABLED", "x86_64", "arm64", "1000:1000", "70:70", "nginx:1.27", "latest", "1.2.3",
-    "10.0.0.0/16", "dev.local", ["ALL"], ["/tmp"], ["/api/*"], ["CMD-SHELL", "true"], {"default": True},
-    {"generate": "dbPassword"}, {"ssmParameter": "/app/key"}, {"cpuTarget": 60}, {"scratch": True}, {},
+    256,
+    512,
+    1024,
+    2048,
+    4096,
+    8192,
+    16384,
+    3072,
+    30720,
+    61440,
+    1,
+    2,
+    3,
+    4,
+    0,
+    10,
+    30,
+    60,
+    100,
+    200,
+    8000,
+    5432,
+    True,
+    False,
+    "spot",
+    "onDemand",
+    "none",
+    "single",
+    "perAz",
+    "private",
+    "public",
+    "dev",
+    "prod",
+    "staging",
+    "enabled",
+    "disabled",
+    "enhanced",
+    "/health",
+    "/",
+    "/api/*",
+    "START",
+    "HEALTHY",
+    "COMPLETE",
+    "read",
+    "readWrite",
+    "ENABLED",
+    "DISABLED",
+    "x86_64",
+    "arm64",
+    "1000:1000",
+    "70:70",
+    "nginx:1.27",
+    "latest",
+    "1.2.3",
+    "10.0.0.0/16",
+    "dev.local",
+    ["ALL"],
+    ["/tmp"],
+    ["/api/*"],
+    ["CMD-SHELL", "true"],
+    {"default": True},
+    {"generate": "dbPassword"},
+    {"ssmParameter": "/app/key"},
+    {"cpuTarget": 60},
+    {"scratch": True},
+    {},
 ]
 
 junk = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**40), 2**40) | st.floats(allow_nan=True) | st.text(max_size=12),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.text(max_size=8) | st.integers(-3, 3), children, max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**40), 2**40)
+    | st.floats(allow_nan=True)
+    | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.text(max_size=8) | st.integers(-3, 3), children, max_size=3)
+    ),
     max_leaves=6,
 )
 
@@ -105,7 +173,9 @@ def _mutate(data: st.DataObject, doc: dict[str, Any]) -> dict[str, Any]:
     path = data.draw(st.sampled_from(paths), label="path")
     parent = _get(doc, path[:-1])
     key = path[-1]
-    op = data.draw(st.sampled_from(["plausible"] * 4 + ["delete"] * 2 + ["junk", "unknown", "rename"]), label="op")
+    op = data.draw(
+        st.sampled_from(["plausible"] * 4 + ["delete"] * 2 + ["junk", "unknown", "rename"]), label="op"
+    )
     if op == "plausible":
         parent[key] = copy.deepcopy(data.draw(st.sampled_from(PLAUSIBLE), label="value"))
     elif op == "junk":

@@ -1,4 +1,4 @@
-"""config.py: environment defaults, resolved helpers the components use, and reading the Pulumi stack config."""
+"""config.py: environment defaults, resolved helpers the components use, reading the Pulumi stack config."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from config_cases import good, ok, svc, with_
 import config
 from config import CapacityProviderItem, ConfigError, load_stack_values, read_stack_config, render_template
 
-# --- environment defaults -------------------------------------------------------------------------------------
+# --- environment defaults -----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -23,7 +23,11 @@ from config import CapacityProviderItem, ConfigError, load_stack_values, read_st
     ],
 )
 def test_environment_defaults(
-    environment: str, insights: str, strategy: list[CapacityProviderItem], retention: int, deletion_protection: bool
+    environment: str,
+    insights: str,
+    strategy: list[CapacityProviderItem],
+    retention: int,
+    deletion_protection: bool,
 ) -> None:
     raw = good()
     raw["environment"] = environment
@@ -35,8 +39,11 @@ def test_environment_defaults(
 
 
 def test_prod_defaults_are_resilient() -> None:
-    raw = {k.removeprefix("fargate-platform:"): json.loads(v) if v[:1] in "{[" else v
-           for k, v in _stack_values("Pulumi.prod.yaml", drop=("logs",)).items() if k.startswith("fargate-platform:")}
+    raw = {
+        k.removeprefix("fargate-platform:"): json.loads(v) if v[:1] in "{[" else v
+        for k, v in _stack_values("Pulumi.prod.yaml", drop=("logs",)).items()
+        if k.startswith("fargate-platform:")
+    }
     raw["cluster"] = {"namespace": "prod.local"}
     raw["loadBalancer"] = {"certificateArn": raw["loadBalancer"]["certificateArn"]}
     cfg = config.load_config(raw)
@@ -72,10 +79,13 @@ def test_secure_defaults_of_a_bare_service() -> None:
     lb = ok(raw).load_balancer
     assert lb.https is False
     assert (lb.ssl_policy, lb.drop_invalid_headers, lb.desync_mitigation) == (
-        "ELBSecurityPolicy-TLS13-1-2-2021-06", True, "defensive")
+        "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        True,
+        "defensive",
+    )
 
 
-# --- resolved helpers -----------------------------------------------------------------------------------------
+# --- resolved helpers ---------------------------------------------------------------------------------------
 
 
 def test_weighted_capacity_strategy() -> None:
@@ -125,9 +135,9 @@ def test_render_template_url_encodes_like_seed_000() -> None:
     assert render_template(template, {("generate", "dbPassword"): "Leeds@2026"}) == (
         "postgresql://photoportal:Leeds%402026@localhost:5432/photoportal"
     )
-    assert render_template("${stackSecret:k}/${p}", {("stackSecret", "k"): "a/b", ("generate", "p"): "c d"}) == (
-        "a/b/c d"
-    )
+    assert render_template(
+        "${stackSecret:k}/${p}", {("stackSecret", "k"): "a/b", ("generate", "p"): "c d"}
+    ) == ("a/b/c d")
 
 
 def test_scratch_volumes_are_named_per_container() -> None:
@@ -176,7 +186,7 @@ def test_platform_helpers() -> None:
     assert ok(raw).any_exec is True
 
 
-# --- reading the Pulumi stack config --------------------------------------------------------------------------
+# --- reading the Pulumi stack config ------------------------------------------------------------------------
 
 
 def _stack_values(path: str, drop: tuple[str, ...] = ()) -> dict[str, str]:

@@ -50,14 +50,18 @@ def test_every_stack_file_sets_a_region() -> None:
         assert _load_yaml(name)["config"].get("aws:region"), name
 
 
-# --- dev: seeds 000 + 001 -------------------------------------------------------------------------------------
+# --- dev: seeds 000 + 001 -----------------------------------------------------------------------------------
 
 
 def test_dev_stack_expresses_seeds_000_and_001() -> None:
     cfg = _stack("Pulumi.dev.yaml")
     assert cfg.environment == "dev"
     assert _load_yaml("Pulumi.dev.yaml")["config"]["aws:region"] == "eu-west-2"
-    assert (cfg.network.nat_gateways, cfg.network.task_subnets, cfg.assign_public_ip) == ("none", "public", True)
+    assert (cfg.network.nat_gateways, cfg.network.task_subnets, cfg.assign_public_ip) == (
+        "none",
+        "public",
+        True,
+    )
     assert cfg.capacity_strategy == [config.CapacityProviderItem("FARGATE_SPOT", 0, 1)]
     assert cfg.cluster.container_insights == "disabled"
     assert cfg.cluster.namespace == "dev.local"
@@ -76,7 +80,9 @@ def test_dev_stack_expresses_seeds_000_and_001() -> None:
     assert {"/var/lib/postgresql/data", "/var/run/postgresql"} <= set(postgres.hardening.scratch_paths)
     url = backend.secrets["DATABASE_URL"]
     assert url.kind == "template"
-    assert [(r.kind, r.name, r.filter) for r in url.template_refs] == [("generate", "dbPassword", "urlencode")]
+    assert [(r.kind, r.name, r.filter) for r in url.template_refs] == [
+        ("generate", "dbPassword", "urlencode")
+    ]
     assert "DATABASE_URL" not in backend.environment
     assert backend.container_cpu > 0 and backend.container_memory >= 128
 
@@ -86,7 +92,7 @@ def test_dev_stack_expresses_seeds_000_and_001() -> None:
 
 
 def test_dev_stack_stays_small() -> None:
-    """The $45/month target (pricing.md): Spot, no NAT, the smallest task sizes that make sense, one task each."""
+    """The $45/month target (pricing.md): Spot, no NAT, the smallest sensible task sizes, one task each."""
     cfg = _stack("Pulumi.dev.yaml")
     vcpu = sum(s.cpu * s.desired_count for s in cfg.services.values()) / 1024
     gib = sum(s.memory * s.desired_count for s in cfg.services.values()) / 1024
@@ -99,7 +105,7 @@ def test_dev_stack_stays_small() -> None:
     assert monthly <= 45
 
 
-# --- prod -----------------------------------------------------------------------------------------------------
+# --- prod ---------------------------------------------------------------------------------------------------
 
 
 def test_prod_stack() -> None:
@@ -129,7 +135,7 @@ def test_prod_stack() -> None:
         assert "123456789012" in arn, arn
 
 
-# --- examples: seeds 002, 003, 004 ----------------------------------------------------------------------------
+# --- examples: seeds 002, 003, 004 --------------------------------------------------------------------------
 
 
 def test_seed_002_three_services_from_ecr() -> None:
@@ -158,13 +164,17 @@ def test_seed_004_hardened_django() -> None:
     assert {s.kind for s in service.secrets.values()} == {"ssmParameter"}
     h = service.hardening
     assert (h.read_only_root_filesystem, h.user, h.drop_capabilities, h.add_capabilities) == (
-        True, "1000:1000", ["ALL"], ["NET_BIND_SERVICE"])
+        True,
+        "1000:1000",
+        ["ALL"],
+        ["NET_BIND_SERVICE"],
+    )
     assert any(v.efs is not None for v in service.volumes.values())
     assert service.permissions.s3_buckets == {"arn:aws:s3:::my-static-bucket": "readWrite"}
     assert service.environment["DEBUG"] == "false"
 
 
-# --- Pulumi.yaml ----------------------------------------------------------------------------------------------
+# --- Pulumi.yaml --------------------------------------------------------------------------------------------
 
 SIMPLE_TYPES = {"string", "integer", "boolean", "array"}
 DECLARATION_KEYS = {"type", "items", "description", "secret", "default", "value"}
@@ -198,7 +208,7 @@ def test_pulumi_yaml_declarations_fit_the_project_schema() -> None:
         assert ("default" in decl) is (not field.is_required()), key
 
 
-# --- docs/config.md -------------------------------------------------------------------------------------------
+# --- docs/config.md -----------------------------------------------------------------------------------------
 
 
 def test_docs_reference_is_up_to_date() -> None:
@@ -211,7 +221,9 @@ def test_docs_mention_every_key_nested_too() -> None:
     assert len(paths) > 100
     for path in paths:
         assert f"`{path}`" in text, path
-    for leaf in ("services.<service>.sidecars.<sidecar>.healthCheck.startPeriod",
-                 "services.<service>.volumes.<volume>.efs.accessPoint.uid",
-                 "services.<service>.secrets.<VAR>.jsonKey"):
+    for leaf in (
+        "services.<service>.sidecars.<sidecar>.healthCheck.startPeriod",
+        "services.<service>.volumes.<volume>.efs.accessPoint.uid",
+        "services.<service>.secrets.<VAR>.jsonKey",
+    ):
         assert leaf in paths
