@@ -1326,3 +1326,100 @@ def test_load_config_accepts_any_mapping() -> None:
     from types import MappingProxyType
 
     assert load_config(MappingProxyType(good())).services["frontend"].port == 3000
+
+
+# --- tags and names -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (
+            lambda r: r.update(tags={"aws:owner": "me"}),
+            "tags.aws:owner: tag key 'aws:owner' must be 1 to 128 characters and not start with 'aws:'; "
+            "rename the tag",
+        ),
+        (
+            lambda r: svc(r).update(tags={"Team": "x" * 257}),
+            "services.backend.tags.Team: tag value is 257 characters; shorten it to at most 256",
+        ),
+        (
+            lambda r: svc(r)["sidecars"].update({"Redis": {"image": "redis:7"}}),
+            "services.backend.sidecars.Redis: sidecar name 'Redis' is not a lowercase DNS label; use "
+            "lowercase "
+            "letters, digits and '-', starting with a letter and not ending with '-' (e.g. 'backend')",
+        ),
+        (
+            lambda r: svc(r, "frontend").update(volumes={"data-": {"scratch": True}}),
+            "services.frontend.volumes.data-: volume name 'data-' is not a lowercase DNS label; use "
+            "lowercase "
+            "letters, digits and '-', starting with a letter and not ending with '-' (e.g. 'backend')",
+        ),
+        (
+            lambda r: svc(r, "frontend").update(environment={"MY-VAR": "1"}),
+            "services.frontend.environment.MY-VAR: 'MY-VAR' is not a valid environment variable name; use "
+            "letters, digits and '_', not starting with a digit",
+        ),
+        (
+            lambda r: svc(r, "frontend").update(
+                volumes={"data": {"efs": {"accessPoint": {"path": "data"}}}},
+                mounts=[{"volume": "data", "path": "/data"}],
+            ),
+            "services.frontend.volumes.data.efs.accessPoint.path: 'data' is not an absolute path; use e.g. "
+            "/data",
+        ),
+        (
+            lambda r: svc(r, "frontend").update(
+                volumes={"data": {"scratch": True}}, mounts=[{"volume": "data", "path": "/"}]
+            ),
+            "services.frontend.mounts[0].path: '/' is not an absolute path below /; use a path such as "
+            "/tmp or "
+            "/mnt/efs",
+        ),
+    ],
+)
+def test_tags_names_and_paths(mutate: Any, expected: str) -> None:
+    assert problems(with_(mutate)) == [expected]
+
+
+def test_twenty_character_names_are_the_limit() -> None:
+    raw = good()
+    raw["services"]["a" * 20] = raw["services"].pop("frontend")
+    assert "a" * 20 in ok(raw).services
+
+
+def test_odd_keys_stay_on_one_line() -> None:
+    raw = good()
+    raw["services"]["my service\n"] = {"image": "nginx:1.27"}
+    assert problems(raw) == [
+        'services["my service\\n"]: service name \'my service\\n\' is not a lowercase DNS label; '
+        "use lowercase "
+        "letters, digits and '-', starting with a letter and not ending with '-' (e.g. 'backend')"
+    ]
+
+
+# --- the rules are plain functions --------------------------------------------------------------------------
+
+
+def test_check_functions_can_be_called_directly() -> None:
+    message = config.fargate_memory_problem(256, 4096)
+    assert message == "4096 is not valid with cpu 256; valid: 512, 1024, 2048"
+    assert config.fargate_memory_problem(8192, 20480) is None
+    route = config.RouteConfig.model_construct(
+        path_patterns=[], host_patterns=[], priority=None, default=False
+    )
+    assert config.check_route(route) == [
+        (
+            (),
+            "needs pathPatterns or hostPatterns, or default: true; add one (omit route for an internal-only "
+            "service)",
+        )
+    ]
+    assert config.check_environment({"GITHUB": "ghp_" + "a" * 36, "OK": "1"}) == [
+        (("GITHUB",), f"value looks like a GitHub token; {FIX}")
+    ]
+    assert config.secret_name_word("Private-Key_Path") == "privatekey"
+    assert config.secret_name_word("LOG_LEVEL") is None
+    backend = ok(good()).services["backend"]
+    assert config.check_depends_on(backend, "backend") == []
+    assert config.check_service(backend) == []
