@@ -46,7 +46,6 @@ from config_rules import (  # AWS limits, value checks and the check_* rules (re
     ALLOWED_ADD_CAPABILITIES,
     CERT_ARN_RE,
     DANGEROUS_CAPABILITIES,
-    DEFAULT_TLS_POLICY,
     DNS_NAME_RE,
     DOCKER_DEFAULT_CAPABILITIES,
     ECR_URI_RE,
@@ -103,6 +102,8 @@ ENVIRONMENT_DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
 """Defaults that depend on `environment` (cheap in dev/staging, resilient in prod). They fill keys the stack
 config leaves out; a key set in the stack config always wins. Model field defaults equal the prod values."""
 
+DEFAULT_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+"""TLS policy of the HTTPS listener: TLS 1.3 and 1.2 with forward secrecy (Security Hub ELB.17)."""
 
 
 # ----------------------------------------------------------------------------------------------------

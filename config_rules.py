@@ -62,7 +62,6 @@ TLS_POLICIES: tuple[str, ...] = (
 )
 """The ALB TLS 1.3 policy family Security Hub ELB.17 recommends."""
 
-DEFAULT_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
 DOCKER_DEFAULT_CAPABILITIES: tuple[str, ...] = (
     "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE",
