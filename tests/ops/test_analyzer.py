@@ -115,7 +115,8 @@ def test_reaped_when_the_parent_is_interrupted_or_killed(
     script.write_text(
         textwrap.dedent(
             f"""
-            import sys, time
+            import faulthandler, sys, time
+            faulthandler.dump_traceback_later(20)  # stacks on stderr if this ever hangs
             from pathlib import Path
             sys.path.insert(0, {str(ROOT)!r})
             from ops.analyzer import PolicyPackRunner
@@ -131,7 +132,12 @@ def test_reaped_when_the_parent_is_interrupted_or_killed(
         pack_pid = int(driver.stdout.readline())
         assert not gone(pack_pid)
         driver.send_signal(sig)
-        returncode = driver.wait(timeout=15)
+        try:
+            returncode = driver.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            driver.kill()
+            _, stderr = driver.communicate()
+            pytest.fail(f"the driver did not exit after {sig.name}:\n{stderr.decode(errors='replace')}")
     finally:
         driver.kill()
         driver.wait()
