@@ -48,7 +48,8 @@ print(json.dumps(sorted(names)))
 
 def bare_import_argv(modules: list[str]) -> list[str]:
     """`python -c` importing the modules; attribute access makes pulumi_aws's lazy submodules load."""
-    code = f"import importlib\nfor name in {modules!r}:\n    importlib.import_module(name).__dict__\n"
+    # Any non-dunder attribute access loads a pulumi lazy module (`__dict__` and the like do not).
+    code = f"import importlib\nfor name in {modules!r}:\n    hasattr(importlib.import_module(name), 'load')\n"
     return [PYTHON, "-c", code]
 
 
@@ -103,7 +104,8 @@ def _routed_templates(services: dict[str, Any]) -> list[tuple[str, dict[str, Any
 
 def generated_services(services: dict[str, Any], count: int) -> dict[str, Any]:
     """`count` services copied from the stack's routed services: each gets its own name and path pattern,
-    no default route and no fixed priority."""
+    no default route and no fixed priority, and no Cloud Map discovery (every discoverable service admits
+    every other one: N x (N-1) security-group rules, which is not what a 100-service stack looks like)."""
     templates = _routed_templates(services)
     out: dict[str, Any] = {}
     for i in range(count):
@@ -115,6 +117,7 @@ def generated_services(services: dict[str, Any], count: int) -> dict[str, Any]:
         route.pop("hostPatterns", None)
         route["pathPatterns"] = [f"/s{i:03d}/*"]
         svc["route"] = route
+        svc["discovery"] = False
         out[f"{base_name[:8]}{i:03d}"] = svc
     return out
 

@@ -8,9 +8,13 @@ The pack is always reaped (context manager + the runner's own atexit hook), also
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
+import threading
 import time
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
@@ -80,19 +84,57 @@ def pack_resources(plan: Plan) -> list[Any]:
     ]
 
 
-def analyze_resources(runner: Any, resources: list[Any], workers: int = 4) -> list[Any]:
-    """Analyze each resource, a few requests in flight. The pack leaves a resource diagnostic's URN empty
-    (the CLI knows which resource it asked about), so it is filled in here."""
-    from concurrent.futures import ThreadPoolExecutor
+RESOURCES_PER_EXTRA_PACK = 400  # a stack this big per extra pack process pays for the extra's start-up
+MAX_PACKS = 4
+IN_FLIGHT_PER_PACK = 2
 
-    def one(resource: Any) -> list[Any]:
-        return [d if d.urn else replace(d, urn=resource.urn) for d in runner.analyze(resource)]
 
-    if len(resources) < 2 or workers <= 1:
-        results = [one(r) for r in resources]
-    else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(one, resources))
+def extra_pack_count(resources: int, cores: int | None = None) -> int:
+    """Extra pack processes for a big stack: Analyze is CPU-bound in the pack (one core per process)."""
+    cores = cores if cores is not None else (os.cpu_count() or 1)
+    return max(0, min(cores - 1, MAX_PACKS - 1, resources // RESOURCES_PER_EXTRA_PACK))
+
+
+def analyze_resources(
+    runner: Any,
+    resources: list[Any],
+    *,
+    late_runners: Sequence[Any] = (),
+    config: Mapping[str, Any] | None = None,
+) -> list[Any]:
+    """Analyze every resource on `runner` (ready and configured), a few requests in flight; each of
+    `late_runners` (started, not yet ready) joins in once it is ready and configured with `config`. Work is
+    shared through one queue, so a slow or failed late pack never holds anything up. Diagnostics come back
+    in resource order; the pack leaves a resource diagnostic's URN empty (the CLI knows which resource it
+    asked about), so it is filled in here."""
+    pending = deque(enumerate(resources))
+    results: list[list[Any]] = [[] for _ in resources]
+    lock = threading.Lock()
+
+    def work(pack: Any) -> None:
+        while True:
+            with lock:
+                if not pending:
+                    return
+                index, resource = pending.popleft()
+            found = pack.analyze(resource)
+            results[index] = [d if d.urn else replace(d, urn=resource.urn) for d in found]
+
+    def join_late(pack: Any) -> None:
+        try:
+            pack.wait_ready()
+            pack.configure(config or {})
+        except Exception:  # the other packs do its share; its errors surface on the primary if real
+            return
+        with ThreadPoolExecutor(max_workers=IN_FLIGHT_PER_PACK) as inner:
+            for future in [inner.submit(work, pack) for _ in range(IN_FLIGHT_PER_PACK)]:
+                future.result()
+
+    with ThreadPoolExecutor(max_workers=IN_FLIGHT_PER_PACK + len(late_runners)) as pool:
+        futures = [pool.submit(work, runner) for _ in range(IN_FLIGHT_PER_PACK)]
+        futures += [pool.submit(join_late, pack) for pack in late_runners]
+        for future in futures:
+            future.result()
     return [d for found in results for d in found]
 
 
@@ -161,13 +203,17 @@ def run_check(
     if policy_config is None and not config_file.is_file():
         config_file = None  # no per-stack file: the policies' defaults apply, as with the CLI
 
-    runner = PolicyPackRunner(
-        pack_dir,
-        project=stack_config.project,
-        stack=stack_config.stack,
-        python=python,
-        stack_config=stack_config.config,
-    )
+    def make_runner() -> Any:
+        return PolicyPackRunner(
+            pack_dir,
+            project=stack_config.project,
+            stack=stack_config.stack,
+            python=python,
+            stack_config=stack_config.config,
+        )
+
+    runner = make_runner()
+    extras: list[Any] = []
     try:
         runner.start()  # the pack imports while the program runs
         t = time.perf_counter()
@@ -181,19 +227,24 @@ def run_check(
         timings["program"] = time.perf_counter() - t
         t = time.perf_counter()
         file_config = load_policy_config(config_file) if config_file is not None else {}
+        resources = pack_resources(plan)
+        extras = [make_runner() for _ in range(extra_pack_count(len(resources)))]
+        for extra in extras:
+            extra.start()  # big stack: more pack processes join the Analyze calls once ready
         runner.wait_ready()
         timings["packReadyWait"] = time.perf_counter() - t
         t = time.perf_counter()
         runner.configure(file_config)
-        resources = pack_resources(plan)
-        diagnostics = analyze_resources(runner, resources)
+        diagnostics = analyze_resources(runner, resources, late_runners=extras, config=file_config)
         diagnostics += runner.analyze_stack(resources)
         timings["analyze"] = time.perf_counter() - t
+        timings["packProcesses"] = 1 + len(extras)
         policies = runner.info()
         effective = runner.effective_config
         name, version = runner.pack_name, runner.pack_version
     finally:
-        runner.close()
+        for pack in [runner, *extras]:
+            pack.close()
 
     t = time.perf_counter()
     budget = effective.get(BUDGET_POLICY, {}).get("properties", {})

@@ -74,8 +74,9 @@ def _read_yaml(path: Path) -> Any:
         raise ProjectError(f"{path}: file not found") from None
     except OSError as exc:
         raise ProjectError(f"{path}: cannot read: {exc.strerror}") from None
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster on a big stack file
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=loader)  # a safe loader (C or Python)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path.name}:{mark.line + 1}" if mark is not None else path.name
