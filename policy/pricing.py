@@ -277,6 +277,7 @@ TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 CLUSTER = "aws:ecs/cluster:Cluster"
 CLUSTER_CAPACITY_PROVIDERS = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"
 AUTOSCALING_TARGET = "aws:appautoscaling/target:Target"
+LOAD_BALANCERS_PRIMARY = "aws:lb/loadBalancer:LoadBalancer"
 LOAD_BALANCERS = frozenset(
     f"aws:{module}/loadBalancer:LoadBalancer"
     for module in ("lb", "alb", "applicationloadbalancing", "elasticloadbalancingv2")
@@ -284,6 +285,9 @@ LOAD_BALANCERS = frozenset(
 NAT_GATEWAY = "aws:ec2/natGateway:NatGateway"
 EIP = "aws:ec2/eip:Eip"
 AWSX_VPC = "awsx:ec2:Vpc"
+AWSX_FARGATE_SERVICE = "awsx:ecs:FargateService"
+AWSX_LOAD_BALANCER = "awsx:lb:ApplicationLoadBalancer"
+AWSX_ECR_REPOSITORY = "awsx:ecr:Repository"
 VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 CLOUD_MAP_INSTANCE = "aws:servicediscovery/instance:Instance"
@@ -444,7 +448,7 @@ def estimate(
     no price table (never guesses)."""
     prices = prices_for(region)
     builder = _Builder(prices, assumptions or Assumptions())
-    stack = [_Resource.of(r) for r in resources]
+    stack = _expand_awsx_components([_Resource.of(r) for r in resources], builder)
     by_type: dict[str, list[_Resource]] = {}
     for r in stack:
         by_type.setdefault(r.type, []).append(r)
@@ -470,6 +474,92 @@ def estimate(
         notes=tuple(builder.notes),
         missing=tuple(builder.missing),
     )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# awsx components: under mocks only the component is registered (its children are invisible); in a real
+# preview the children are visible too. A component is priced from its inputs only when none of the aws
+# resources it creates is visible, so nothing is counted twice.
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _expand_awsx_components(stack: list[_Resource], builder: _Builder) -> list[_Resource]:
+    out = list(stack)
+    for component in stack:
+        if component.type == AWSX_FARGATE_SERVICE:
+            if not any(r.type == SERVICE and _is_child_of(r, component) for r in stack):
+                out.extend(_awsx_fargate_service(component))
+                builder.notes.append(f"{component.name}: priced from the awsx FargateService's inputs")
+        elif component.type == AWSX_LOAD_BALANCER:
+            if not any(r.type in LOAD_BALANCERS and _is_child_of(r, component) for r in stack):
+                props = component.props
+                subnets = _get(props, "subnetIds") or _get(props, "subnets") or _get(props, "subnetMappings")
+                lb_props = {k: _get(props, k) for k in ("internal", "ipAddressType", "loadBalancerType")}
+                out.append(_synthetic(component, LOAD_BALANCERS_PRIMARY, {**lb_props, "subnets": subnets}))
+        elif component.type == AWSX_ECR_REPOSITORY and not any(
+            r.type == ECR_REPOSITORY and _is_child_of(r, component) for r in stack
+        ):
+            out.append(_synthetic(component, ECR_REPOSITORY, {}))
+    return out
+
+
+def _synthetic(
+    component: _Resource, type_token: str, props: Mapping[str, Any], suffix: str = ""
+) -> _Resource:
+    return _Resource(
+        type=type_token,
+        name=component.name + suffix,
+        urn=f"{component.urn}#{type_token}",
+        props={k: v for k, v in props.items() if v is not None},
+        parent=component.urn,
+        dependencies=(),
+    )
+
+
+def _awsx_fargate_service(component: _Resource) -> list[_Resource]:
+    """An aws:ecs/service and its task definition as the awsx FargateService would create them."""
+    props = component.props
+    network = dict(_get(props, "networkConfiguration") or {})
+    assign = _get(props, "assignPublicIp")
+    if assign is not None:
+        network["assignPublicIp"] = assign
+    strategies = _get(props, "capacityProviderStrategies")
+    use_cluster_default = _bool(_get(props, "useClusterDefaultCapacityProviderStrategy"))
+    launch_type = _get(props, "launchType") or (None if strategies or use_cluster_default else FARGATE)
+    desired = props.get("desiredCount") if isinstance(props, Mapping) else None
+    service_props: dict[str, Any] = {
+        "cluster": _get(props, "cluster"),
+        "desiredCount": 1 if desired is None else desired,  # awsx's default
+        "capacityProviderStrategies": strategies,
+        "launchType": launch_type,
+        "networkConfiguration": network,
+        "serviceRegistries": _get(props, "serviceRegistries"),
+    }
+    args = _get(props, "taskDefinitionArgs")
+    if not isinstance(args, Mapping):
+        service_props["taskDefinition"] = _get(props, "taskDefinition")
+        return [_synthetic(component, SERVICE, service_props)]
+    family = f"{component.name}-task"
+    service_props["taskDefinition"] = f"task-definition/{family}:1"
+    containers = []
+    single = _get(args, "container")
+    if isinstance(single, Mapping):
+        containers.append(single)
+    many = _get(args, "containers")
+    if isinstance(many, Mapping):
+        containers.extend({"name": key, **value} for key, value in many.items() if isinstance(value, Mapping))
+    td_props = {
+        "family": family,
+        "cpu": _get(args, "cpu"),
+        "memory": _get(args, "memory"),
+        "runtimePlatform": _get(args, "runtimePlatform"),
+        "ephemeralStorage": _get(args, "ephemeralStorage"),
+        "containerDefinitions": json.dumps(containers, default=str),
+    }
+    return [
+        _synthetic(component, SERVICE, service_props),
+        _synthetic(component, TASK_DEFINITION, td_props, suffix="-task"),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -750,8 +840,11 @@ def _price_load_balancers(builder: _Builder, stack: list[_Resource]) -> None:
             price_key="alb_lcu_hour",
             category="load-balancing",
         )
-        if _bool(_get(lb.props, "internal")):
-            continue
+        if (
+            _bool(_get(lb.props, "internal"))
+            or _get(lb.props, "ipAddressType") == "dualstack-without-public-ipv4"
+        ):
+            continue  # no public IPv4 addresses
         subnets = _list(_get(lb.props, "subnets")) or _list(_get(lb.props, "subnetMappings"))
         azs = max(MIN_ALB_AZS, len(subnets))
         if not subnets:
@@ -788,10 +881,11 @@ def _awsx_vpc_nat_count(vpc: _Resource) -> tuple[int, str]:
 
 
 def _is_child_of(resource: _Resource, parent: _Resource) -> bool:
+    """Whether ``resource`` is a child of the component ``parent``: by its recorded parent, or (no parent
+    recorded) by its URN, whose qualified type starts with the component's type, and its derived name."""
     if resource.parent:
         return resource.parent == parent.urn
-    # No parent recorded: an awsx Vpc child's URN carries the Vpc's type in its qualified type.
-    return f"{AWSX_VPC}$" in resource.urn and resource.name.startswith(parent.name)
+    return f"{parent.type}$" in resource.urn and resource.name.startswith(parent.name)
 
 
 def _price_nat(builder: _Builder, stack: list[_Resource], by_type: dict[str, list[_Resource]]) -> None:

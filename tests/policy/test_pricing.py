@@ -418,6 +418,75 @@ def test_standalone_nat_gateway_plus_vpc_without_nat_and_the_assumed_gigabytes()
     assert items(est, "vpc") == {}
 
 
+def test_alb_without_public_ipv4_addresses_when_dualstack_without_public_ipv4() -> None:
+    est = pricing.estimate([alb(ipAddressType="dualstack-without-public-ipv4")], "eu-west-2", NO_USAGE)
+    assert items(est) == {"ALB hours": pytest.approx(HOURS * EU["alb"])}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# awsx components: priced from their inputs only when their aws children are not visible
+# ---------------------------------------------------------------------------------------------------------
+
+AWSX_SERVICE_PROPS: dict[str, Any] = {
+    "assignPublicIp": True,
+    "capacityProviderStrategies": [{"capacityProvider": "FARGATE_SPOT", "weight": 1}],
+    "taskDefinitionArgs": {
+        "cpu": "512",
+        "memory": "1024",
+        "container": {
+            "name": "api",
+            "image": "api:1",
+            "secrets": [
+                {"name": "K", "valueFrom": "arn:aws:secretsmanager:eu-west-2:1:secret:api/key-AbCdEf"}
+            ],
+        },
+    },
+}
+
+
+def test_awsx_fargate_service_alone_is_priced_from_its_inputs() -> None:
+    est = pricing.estimate([res("awsx:ecs:FargateService", "api", AWSX_SERVICE_PROPS)], "eu-west-2", NO_USAGE)
+
+    task_hour = 0.5 * EU["x86_vcpu"] + 1 * EU["x86_gb"]
+    assert items(est) == {  # awsx's default desired count is 1
+        "Fargate Spot x86 (0.5 vCPU, 1 GB, 70% off)": pytest.approx(HOURS * task_hour * 0.3),
+        "public IPv4 address per task": pytest.approx(HOURS * EU["ipv4"]),
+        "Secrets Manager secret 'api/key' (referenced)": pytest.approx(EU["secret"]),
+    }
+    assert est.notes == ("api: priced from the awsx FargateService's inputs",)
+
+
+def test_awsx_fargate_service_with_visible_children_is_priced_once() -> None:
+    component = res("awsx:ecs:FargateService", "api", AWSX_SERVICE_PROPS)
+    child_td = dict(task_def("api", cpu="256", memory="512"), parent=component["urn"])
+    child_service = dict(service("api", desiredCount=3), parent=component["urn"])
+    est = pricing.estimate([component, child_td, child_service], "eu-west-2", NO_USAGE)
+
+    assert [(i.name, i.quantity) for i in est.line_items] == [
+        ("Fargate on-demand x86 (0.25 vCPU, 0.5 GB)", 3 * HOURS)
+    ]
+    assert est.notes == ()
+
+
+def test_awsx_load_balancer_and_ecr_repository_alone_and_with_children() -> None:
+    lb = res("awsx:lb:ApplicationLoadBalancer", "web", {"subnetIds": ["a", "b", "c"]})
+    repo = res("awsx:ecr:Repository", "images", {})
+    alone = pricing.estimate([lb, repo], "eu-west-2", NO_USAGE)
+    child_lb = dict(alb("web-lb"), parent=lb["urn"])
+    child_repo = dict(res("aws:ecr/repository:Repository", "images-repo", {}), parent=repo["urn"])
+    with_children = pricing.estimate([lb, repo, child_lb, child_repo], "eu-west-2", NO_USAGE)
+
+    assert items(alone) == {
+        "ALB hours": pytest.approx(HOURS * EU["alb"]),
+        "ALB public IPv4 addresses (3 AZs)": pytest.approx(3 * HOURS * EU["ipv4"]),
+        "ECR storage (assumed 1 GB)": pytest.approx(EU["ecr"]),
+    }
+    assert {i.resource for i in with_children.line_items} == {"web-lb", "images-repo"}
+    assert items(with_children, "web-lb")["ALB public IPv4 addresses (2 AZs)"] == pytest.approx(
+        2 * HOURS * EU["ipv4"]
+    )
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Logs, Container Insights, Cloud Map, secrets, keys, storage
 # ---------------------------------------------------------------------------------------------------------
