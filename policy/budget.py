@@ -169,8 +169,17 @@ def budget_message(estimate: pricing.Estimate, budget: float) -> str | None:
 def validate_budget(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     config = _config(args.get_config())
     region = stack_region(args.resources, str(config.get("region") or "") or None)
+    budget = config.get("maxMonthlyUsd")
     try:
         assumptions = pricing.Assumptions.from_mapping(config)
+        if isinstance(budget, bool) or not isinstance(budget, int | float):
+            raise ValueError(f"maxMonthlyUsd must be a number, got {budget!r}")
+    except ValueError as e:
+        report_violation(
+            f"Stack monthly cost can't be checked against the budget: {e}; fix {NAME}'s config.", None
+        )
+        return
+    try:
         result = pricing.estimate([resource_dict(r) for r in args.resources], region, assumptions)
     except pricing.UnknownRegionError as e:
         report_violation(
@@ -181,7 +190,7 @@ def validate_budget(args: StackValidationArgs, report_violation: ReportViolation
             None,
         )
         return
-    message = budget_message(result, float(config["maxMonthlyUsd"]))
+    message = budget_message(result, float(budget))
     if message is not None:
         report_violation(message, None)
 

@@ -233,3 +233,24 @@ def test_resource_dict_unwraps_the_proxy_and_keeps_unknown_sentinels(run: Any) -
         "parent": parent.urn,
         "dependencies": [parent.urn],
     }
+
+
+@pytest.mark.parametrize(
+    ("config", "problem"),
+    [
+        ({"albLcus": "many"}, "assumption 'albLcus' must be a number, got 'many'"),
+        ({"maxMonthlyUsd": "45"}, "maxMonthlyUsd must be a number, got '45'"),
+    ],
+)
+def test_config_of_the_wrong_type_is_reported_not_raised(
+    run: Any, config: dict[str, Any], problem: str
+) -> None:
+    reported = run.stack(budget.monthly_cost_budget, [alb(run)], config={"region": "eu-west-2", **config})
+
+    assert reported == [
+        (
+            f"Stack monthly cost can't be checked against the budget: {problem}; "
+            "fix monthly-cost-budget's config.",
+            None,
+        )
+    ]
