@@ -269,8 +269,7 @@ class PolicyPackRunner:
             PULUMI_DRY_RUN="true" if self.dry_run else "false",
             PYTHONUNBUFFERED="1",
         )
-        if self.stack_config:
-            env["PULUMI_CONFIG"] = json.dumps(self.stack_config)
+        env["PULUMI_CONFIG"] = json.dumps(self.stack_config)  # this stack's, never one inherited
         stderr_file = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the pack; closed in close()
         in_main_thread = threading.current_thread() is threading.main_thread()
         if in_main_thread:
