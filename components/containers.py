@@ -31,6 +31,15 @@ class HealthCheck:
 
 
 @dataclass(frozen=True)
+class Tmpfs:
+    """A memory-backed writable path (`linuxParameters.tmpfs`); its size counts against container memory."""
+
+    container_path: str
+    size: int  # MiB
+    mount_options: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
 class MountPoint:
     source_volume: str
     container_path: str
@@ -63,6 +72,7 @@ class ContainerSpec:
     drop_capabilities: Sequence[str] = ("ALL",)
     add_capabilities: Sequence[str] = ()
     mount_points: Sequence[MountPoint] = ()
+    tmpfs: Sequence[Tmpfs] = ()
     stop_timeout: int | None = None
     init_process_enabled: bool = False
 
@@ -108,6 +118,19 @@ def check_container_specs(specs: Sequence[ContainerSpec]) -> None:
                 f"Container `{spec.name}` adds capabilities {', '.join(not_addable)}, but Fargate only "
                 "allows adding SYS_PTRACE: keep a Docker default capability by not dropping it instead."
             )
+        paths = [m.container_path for m in spec.mount_points] + [t.container_path for t in spec.tmpfs]
+        doubled = sorted({p for p in paths if paths.count(p) > 1})
+        if doubled:
+            raise ValueError(
+                f"Container `{spec.name}` mounts {', '.join(doubled)} more than once: keep one mount per "
+                "path."
+            )
+        tmpfs_total = sum(t.size for t in spec.tmpfs)
+        if spec.memory is not None and tmpfs_total >= spec.memory:
+            raise ValueError(
+                f"Container `{spec.name}`: its tmpfs mounts ({tmpfs_total} MiB) need less than its memory "
+                f"({spec.memory} MiB): shrink them or raise the memory."
+            )
         overlap = sorted(set(spec.environment) & set(spec.secrets))
         if overlap:
             raise ValueError(
@@ -149,6 +172,11 @@ def container_definition(spec: ContainerSpec, logs: LogSettings) -> dict[str, An
             },
         },
     }
+    if spec.tmpfs:
+        definition["linuxParameters"]["tmpfs"] = [
+            {"containerPath": t.container_path, "size": t.size, "mountOptions": list(t.mount_options)}
+            for t in spec.tmpfs
+        ]
     if spec.cpu is not None:
         definition["cpu"] = spec.cpu
     if spec.memory is not None:

@@ -58,7 +58,8 @@ class ContainerArgs:
     user: str | None = None
     drop_capabilities: Sequence[str] = ("ALL",)
     add_capabilities: Sequence[str] = ()
-    scratch_paths: Sequence[str] = ()  # writable, task-local paths for a read-only root filesystem
+    scratch_paths: Sequence[str] = ()  # writable paths as task volumes (bind mounts on task storage)
+    tmpfs: Sequence[cdefs.Tmpfs] = ()  # writable memory-backed paths for a read-only root filesystem
     mounts: Sequence[cdefs.MountPoint] = ()  # volumes of the service (EFS or named scratch), by name
 
 
@@ -149,10 +150,15 @@ def scratch_volume_name(container: str, index: int) -> str:
 
 
 def scratch_paths(container: ContainerArgs, exec_enabled: bool) -> list[str]:
-    """The container's writable paths, plus the exec agent's when exec runs on a read-only root."""
+    """The container's scratch-volume paths, plus the exec agent's when exec runs on a read-only root."""
     paths = list(dict.fromkeys(container.scratch_paths))
+    taken = (
+        set(paths)
+        | {t.container_path for t in container.tmpfs}
+        | {m.container_path for m in container.mounts}
+    )
     if exec_enabled and container.readonly_root_filesystem:
-        paths += [p for p in EXEC_AGENT_PATHS if p not in paths]
+        paths += [p for p in EXEC_AGENT_PATHS if p not in taken]
     return paths
 
 
@@ -498,6 +504,7 @@ class FargateService(pulumi.ComponentResource):
                     drop_capabilities=c.drop_capabilities,
                     add_capabilities=c.add_capabilities,
                     mount_points=[*c.mounts, *scratch],
+                    tmpfs=c.tmpfs,
                 )
             )
         logs = cdefs.LogSettings(group=resolved["log_group"], region=resolved["region"], stream_prefix="ecs")

@@ -11,6 +11,7 @@ from components.containers import (
     HealthCheck,
     LogSettings,
     MountPoint,
+    Tmpfs,
     check_container_specs,
     container_definition,
     container_definitions,
@@ -87,6 +88,15 @@ def test_minimal_definition_drops_all_capabilities_and_omits_optional_fields() -
         assert absent not in definition, absent
 
 
+def test_tmpfs_mounts_are_linux_parameters() -> None:
+    spec = ContainerSpec(name="w", image="busybox:1.36", tmpfs=[Tmpfs("/tmp", 64, ["nosuid", "nodev"])])
+    assert container_definition(spec, LOGS)["linuxParameters"] == {
+        "capabilities": {"drop": ["ALL"], "add": []},
+        "initProcessEnabled": False,
+        "tmpfs": [{"containerPath": "/tmp", "size": 64, "mountOptions": ["nosuid", "nodev"]}],
+    }
+
+
 def test_dependencies_come_first() -> None:
     specs = [
         ContainerSpec(name="app", image="a:1", depends_on={"db": "HEALTHY", "init": "SUCCESS"}),
@@ -130,6 +140,19 @@ def test_dependencies_come_first() -> None:
             "keep a Docker default capability by not dropping it instead.",
         ),
         (
+            [
+                ContainerSpec(
+                    name="a", image="x:1", tmpfs=[Tmpfs("/d", 8)], mount_points=[MountPoint("v", "/d")]
+                )
+            ],
+            "Container `a` mounts /d more than once: keep one mount per path.",
+        ),
+        (
+            [ContainerSpec(name="a", image="x:1", memory=128, tmpfs=[Tmpfs("/a", 64), Tmpfs("/b", 64)])],
+            "Container `a`: its tmpfs mounts (128 MiB) need less than its memory (128 MiB): shrink them or "
+            "raise the memory.",
+        ),
+        (
             [ContainerSpec(name="a", image="x:1", environment={"K": "v"}, secrets={"K": "arn"})],
             "Container `a` sets K both as environment and as a secret: keep only the secret.",
         ),
@@ -163,6 +186,7 @@ def test_definitions_validate_against_the_ecs_api_model() -> None:
             depends_on={"db": "HEALTHY"},
             secrets={"P": "arn:aws:ssm:eu-west-2:123456789012:parameter/p"},
             add_capabilities=["SYS_PTRACE"],
+            tmpfs=[Tmpfs("/tmp", 16, ["nosuid"])],
         ),
         ContainerSpec(name="db", image="d:1", health_check=HealthCheck(["CMD-SHELL", "pg_isready"])),
     ]
