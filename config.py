@@ -846,6 +846,19 @@ class MountConfig(_Model):
         return value
 
 
+TMPFS_MOUNT_OPTIONS: tuple[str, ...] = ("nosuid", "nodev")
+"""Mount options of scratch tmpfs mounts: no setuid binaries, no device files."""
+
+
+@dataclass(frozen=True)
+class TmpfsMount:
+    """One `linuxParameters.tmpfs` entry."""
+
+    container_path: str
+    size: int  # MiB
+    mount_options: tuple[str, ...]
+
+
 class HardeningConfig(_Model):
     """Container hardening. Defaults are the secure posture: read-only root, non-root user, no capabilities.
     """
@@ -863,7 +876,11 @@ class HardeningConfig(_Model):
     )
     scratch_paths: list[str] = Field(
         default_factory=lambda: ["/tmp"],
-        description="Writable empty directories on task storage (needed with a read-only root filesystem).",
+        description="Writable empty directories, each a tmpfs mount (memory-backed, writable by any user), "
+        "for a read-only root filesystem.",
+    )
+    scratch_size: int = Field(
+        default=64, ge=1, le=8192, description="Size limit (MiB) of each scratchPaths tmpfs mount."
     )
 
     @field_validator("user")
@@ -921,6 +938,19 @@ class HardeningConfig(_Model):
                     ]
                 )
         return self
+
+    @property
+    def tmpfs_mounts(self) -> list[TmpfsMount]:
+        """`linuxParameters.tmpfs` entries for `scratchPaths` (Fargate supports tmpfs since January 2026).
+
+        tmpfs rather than bind-mounted task volumes: an empty bind mount is owned by root with mode 0755, so
+        a non-root user cannot write to it; a tmpfs mount is world-writable (mode 1777)."""
+        return [TmpfsMount(path, self.scratch_size, TMPFS_MOUNT_OPTIONS) for path in self.scratch_paths]
+
+    @property
+    def tmpfs_total(self) -> int:
+        """MiB the scratch tmpfs mounts may hold together (they count against the container's memory)."""
+        return self.scratch_size * len(self.scratch_paths)
 
     @property
     def linux_capabilities(self) -> tuple[list[str], list[str]]:
@@ -1186,18 +1216,6 @@ class ServiceConfig(ContainerConfig):
         sidecar. Use `container_names(service_name)` for real names."""
         return [("", self), *self.sidecars.items()]
 
-    def scratch_volumes(self, service_name: str) -> dict[str, list[tuple[str, str]]]:
-        """Container name → [(volume name, container path)] for each hardening.scratchPaths entry.
-
-        Volume names are `<container>-scratch-<i>`: unique in the task and stable."""
-        out: dict[str, list[tuple[str, str]]] = {}
-        for name, container in self.containers():
-            cname = name or service_name
-            out[cname] = [
-                (f"{cname}-scratch-{i}", path) for i, path in enumerate(container.hardening.scratch_paths)
-            ]
-        return out
-
     @model_validator(mode="after")
     def _rules(self) -> ServiceConfig:
         raise_if(check_service(self))
@@ -1450,6 +1468,7 @@ __all__ = [
     "ServiceConfig",
     "SidecarConfig",
     "TemplateRef",
+    "TmpfsMount",
     "VolumeConfig",
     "check_depends_on",
     "check_environment",

@@ -508,6 +508,7 @@ def check_service(svc: ServiceConfig) -> list[Issue]:
     if memory_problem:
         issues.append((("memory",), memory_problem))
     issues.extend(_check_sizes(svc))
+    issues.extend(_check_scratch(svc))
     issues.extend(_check_ports(svc))
     issues.extend(_check_secrets(svc))
     issues.extend(_check_volumes(svc))
@@ -578,6 +579,22 @@ def _check_sizes(svc: ServiceConfig) -> list[Issue]:
                 "sidecars' memory",
             )
         )
+    return issues
+
+
+def _check_scratch(svc: ServiceConfig) -> list[Issue]:
+    """Scratch tmpfs mounts live in the container's memory: together at most half of it."""
+    issues: list[Issue] = []
+    limits = [((), svc.hardening, svc.container_memory)]
+    limits += [(("sidecars", n), s.hardening, s.memory or svc.memory) for n, s in svc.sidecars.items()]
+    for prefix, hardening, memory in limits:
+        if memory >= 128 and hardening.tmpfs_total * 2 > memory:  # (< 128 is reported by _check_sizes)
+            message = (
+                f"{len(hardening.scratch_paths)} scratch path(s) of {hardening.scratch_size} MiB = "
+                f"{hardening.tmpfs_total} MiB of tmpfs is more than half of the container's {memory} MiB "
+                "memory; lower scratchSize or raise memory"
+            )
+            issues.append(((*prefix, "hardening", "scratchSize"), message))
     return issues
 
 

@@ -1144,6 +1144,23 @@ RULE_CASES: list[tuple[str, Any, list[str]]] = [
         lambda r: svc(r).update(hardening={"scratchPaths": ["/tmp", "/tmp"]}),
         ["services.backend.hardening.scratchPaths: lists a path twice; list each path once"],
     ),
+    (
+        "scratch tmpfs larger than half the memory",
+        lambda r: svc(r)["sidecars"]["postgres"]["hardening"].update(scratchSize=200),
+        [
+            "services.backend.sidecars.postgres.hardening.scratchSize: 2 scratch path(s) of 200 MiB = "
+            "400 MiB of tmpfs is more than half of the container's 512 MiB memory; lower scratchSize or "
+            "raise memory"
+        ],
+    ),
+    (
+        "main container scratch counts against what the sidecars leave",
+        lambda r: svc(r).update(hardening={"scratchPaths": ["/tmp", "/var/cache"], "scratchSize": 200}),
+        [
+            "services.backend.hardening.scratchSize: 2 scratch path(s) of 200 MiB = 400 MiB of tmpfs is more "
+            "than half of the container's 512 MiB memory; lower scratchSize or raise memory"
+        ],
+    ),
     # permissions
     (
         "s3 wildcard",

@@ -140,12 +140,15 @@ def test_render_template_url_encodes_like_seed_000() -> None:
     ) == ("a/b/c d")
 
 
-def test_scratch_volumes_are_named_per_container() -> None:
+def test_scratch_paths_are_tmpfs_mounts() -> None:
     backend = ok(good()).services["backend"]
-    assert backend.scratch_volumes("backend") == {
-        "backend": [("backend-scratch-0", "/tmp")],
-        "postgres": [("postgres-scratch-0", "/var/lib/postgresql/data"), ("postgres-scratch-1", "/tmp")],
-    }
+    assert backend.hardening.tmpfs_mounts == [config.TmpfsMount("/tmp", 64, ("nosuid", "nodev"))]
+    postgres = backend.sidecars["postgres"].hardening
+    assert [(t.container_path, t.size) for t in postgres.tmpfs_mounts] == [
+        ("/var/lib/postgresql/data", 64),
+        ("/tmp", 64),
+    ]
+    assert postgres.tmpfs_total == 128
 
 
 def test_keeping_a_capability_is_expressed_as_not_dropping_it_on_fargate() -> None:

@@ -77,7 +77,12 @@ def test_dev_stack_expresses_seeds_000_and_001() -> None:
     assert postgres.health_check is not None and "pg_isready" in postgres.health_check.command[1]
     assert backend.depends_on == {"postgres": "HEALTHY"}
     assert postgres.hardening.user == "70:70"
-    assert {"/var/lib/postgresql/data", "/var/run/postgresql"} <= set(postgres.hardening.scratch_paths)
+    assert [(t.container_path, t.size) for t in postgres.hardening.tmpfs_mounts] == [
+        ("/var/run/postgresql", 16),
+        ("/tmp", 16),
+    ]
+    assert [(m.volume, m.path) for m in postgres.mounts] == [("pgdata", "/var/lib/postgresql/data")]
+    assert backend.volumes["pgdata"].scratch
     url = backend.secrets["DATABASE_URL"]
     assert url.kind == "template"
     assert [(r.kind, r.name, r.filter) for r in url.template_refs] == [
