@@ -671,3 +671,20 @@ def test_docs_assumption_table_matches_the_defaults() -> None:
     for key, value in pricing.Assumptions().as_dict().items():
         row = f"| `{pricing.camel_case(key)}` | {value:g} | {pricing.ASSUMPTION_DOCS[key]} |"
         assert row in docs, row
+
+
+def test_format_estimate_lists_what_is_not_priced_and_the_notes() -> None:
+    fs = res("aws:efs/fileSystem:FileSystem", "data", {})
+    est = pricing.estimate([fs, service()], "eu-west-2", NO_USAGE)
+    lines = pricing.format_estimate(est).splitlines()
+
+    assert "  Total: $0.00 per month" in lines
+    assert lines[lines.index("  Not priced (price not found):") + 1] == (
+        "    - data: EFS Standard storage (assumed 1 GB) (1 GB-months) has no efs_standard_gb_month price "
+        "for eu-west-2; left out of the total"
+    )
+    assert lines[-2:] == [
+        "  Notes:",
+        "    - web: its task definition was not found in the stack; tasks not priced",
+    ]
+    assert est.to_json()["missing"] == list(est.missing) and est.to_json()["notes"] == list(est.notes)
