@@ -153,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--project-dir", type=Path, default=ROOT)
     args = parser.parse_args(argv)
     project_dir: Path = args.project_dir.resolve()
+    load = os.getloadavg()[0]
+    print(f"machine: {os.cpu_count()} cores, load average {load:.2f} at start (figures are wall times)")
 
     modules = sdk_modules(project_dir, args.stack)
     bare = median_of(args.runs, bare_import_argv(modules))
@@ -186,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             f"  {large} services                   {times[large]:6.2f} s (goal ≤ 15 s: "
             f"{'met' if times[large] <= 15 else 'NOT met'})"
         )
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
     return 0
 
 

@@ -8,18 +8,15 @@ The pack is always reaped (context manager + the runner's own atexit hook), also
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
-import threading
 import time
-from collections import deque
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from ops.pack_feed import PackFeed
 from ops.project import StackConfig, load_stack
 from ops.recording import Plan, RecordedResource, run_program
 
@@ -65,77 +62,20 @@ def default_policy_config(pack_dir: Path, stack: str) -> Path:
     return pack_dir / "config" / f"{stack}.json"
 
 
-def pack_resources(plan: Plan) -> list[Any]:
-    """What the engine sends the analyzer for each resource: its inputs as properties, and its options."""
+def pack_resource(r: RecordedResource) -> Any:
+    """What the engine sends the analyzer for a resource: its inputs as properties, and its options."""
     from ops.analyzer import PackResource
 
-    return [
-        PackResource(
-            type=r.type,
-            name=r.name,
-            urn=r.urn,
-            properties=r.inputs,
-            parent=r.parent,
-            protect=r.protect,
-            dependencies=r.depends_on,
-            provider=r.provider,
-        )
-        for r in plan.resources
-    ]
-
-
-RESOURCES_PER_EXTRA_PACK = 400  # a stack this big per extra pack process pays for the extra's start-up
-MAX_PACKS = 4
-IN_FLIGHT_PER_PACK = 2
-
-
-def extra_pack_count(resources: int, cores: int | None = None) -> int:
-    """Extra pack processes for a big stack: Analyze is CPU-bound in the pack (one core per process)."""
-    cores = cores if cores is not None else (os.cpu_count() or 1)
-    return max(0, min(cores - 1, MAX_PACKS - 1, resources // RESOURCES_PER_EXTRA_PACK))
-
-
-def analyze_resources(
-    runner: Any,
-    resources: list[Any],
-    *,
-    late_runners: Sequence[Any] = (),
-    config: Mapping[str, Any] | None = None,
-) -> list[Any]:
-    """Analyze every resource on `runner` (ready and configured), a few requests in flight; each of
-    `late_runners` (started, not yet ready) joins in once it is ready and configured with `config`. Work is
-    shared through one queue, so a slow or failed late pack never holds anything up. Diagnostics come back
-    in resource order; the pack leaves a resource diagnostic's URN empty (the CLI knows which resource it
-    asked about), so it is filled in here."""
-    pending = deque(enumerate(resources))
-    results: list[list[Any]] = [[] for _ in resources]
-    lock = threading.Lock()
-
-    def work(pack: Any) -> None:
-        while True:
-            with lock:
-                if not pending:
-                    return
-                index, resource = pending.popleft()
-            found = pack.analyze(resource)
-            results[index] = [d if d.urn else replace(d, urn=resource.urn) for d in found]
-
-    def join_late(pack: Any) -> None:
-        try:
-            pack.wait_ready()
-            pack.configure(config or {})
-        except Exception:  # the other packs do its share; its errors surface on the primary if real
-            return
-        with ThreadPoolExecutor(max_workers=IN_FLIGHT_PER_PACK) as inner:
-            for future in [inner.submit(work, pack) for _ in range(IN_FLIGHT_PER_PACK)]:
-                future.result()
-
-    with ThreadPoolExecutor(max_workers=IN_FLIGHT_PER_PACK + len(late_runners)) as pool:
-        futures = [pool.submit(work, runner) for _ in range(IN_FLIGHT_PER_PACK)]
-        futures += [pool.submit(join_late, pack) for pack in late_runners]
-        for future in futures:
-            future.result()
-    return [d for found in results for d in found]
+    return PackResource(
+        type=r.type,
+        name=r.name,
+        urn=r.urn,
+        properties=r.inputs,
+        parent=r.parent,
+        protect=r.protect,
+        dependencies=r.depends_on,
+        provider=r.provider,
+    )
 
 
 def load_pricing(pack_dir: Path) -> ModuleType | None:
@@ -213,37 +153,35 @@ def run_check(
         )
 
     runner = make_runner()
-    extras: list[Any] = []
+    feed: PackFeed | None = None
     try:
-        runner.start()  # the pack imports while the program runs
+        runner.start()  # the pack imports while the program starts
+        file_config = load_policy_config(config_file) if config_file is not None else {}
+        feed = PackFeed(runner, file_config, make_runner)
         t = time.perf_counter()
-        plan = run_program(
-            stack_config.program,
-            project=stack_config.project,
-            stack=stack_config.stack,
-            config=stack_config.config,
-            secret_keys=stack_config.secret_keys,
-        )
+        try:
+            plan = run_program(
+                stack_config.program,
+                project=stack_config.project,
+                stack=stack_config.stack,
+                config=stack_config.config,
+                secret_keys=stack_config.secret_keys,
+                on_resource=lambda r: feed.submit(pack_resource(r)) if feed is not None else None,
+            )
+        except BaseException:
+            feed.abandon()
+            raise
         timings["program"] = time.perf_counter() - t
         t = time.perf_counter()
-        file_config = load_policy_config(config_file) if config_file is not None else {}
-        resources = pack_resources(plan)
-        extras = [make_runner() for _ in range(extra_pack_count(len(resources)))]
-        for extra in extras:
-            extra.start()  # big stack: more pack processes join the Analyze calls once ready
-        runner.wait_ready()
-        timings["packReadyWait"] = time.perf_counter() - t
-        t = time.perf_counter()
-        runner.configure(file_config)
-        diagnostics = analyze_resources(runner, resources, late_runners=extras, config=file_config)
-        diagnostics += runner.analyze_stack(resources)
-        timings["analyze"] = time.perf_counter() - t
-        timings["packProcesses"] = 1 + len(extras)
+        diagnostics = feed.finish()  # Analyze ran while the program did; this waits for the last answers
+        diagnostics += runner.analyze_stack([pack_resource(r) for r in plan.resources])
+        timings["analyzeAfterProgram"] = time.perf_counter() - t
+        timings["packProcesses"] = len(feed.runners)
         policies = runner.info()
         effective = runner.effective_config
         name, version = runner.pack_name, runner.pack_version
     finally:
-        for pack in [runner, *extras]:
+        for pack in feed.runners if feed is not None else [runner]:
             pack.close()
 
     t = time.perf_counter()

@@ -8,6 +8,7 @@ config or pack error, printed as messages naming the key, file:line or policy (n
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -141,6 +142,10 @@ def plan_command(args: argparse.Namespace) -> int:
 
 
 def check_command(args: argparse.Namespace) -> int:
+    # Pack processes are spawned (fork + exec) while gRPC calls are in flight: gRPC's fork handlers are of
+    # no use to an exec'd child and only log a warning. Effective when grpc is not imported yet.
+    os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
+
     def body() -> int:
         from ops.check import run_check
         from ops.report import check_document, render_check, use_colour, write_json

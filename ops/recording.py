@@ -19,7 +19,7 @@ import runpy
 import sys
 import threading
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -165,7 +165,9 @@ class _InlineExecutor(ThreadPoolExecutor):
         return future
 
 
-def _make_recording_monitor(mocks: Any, records: list[RecordedResource]) -> Any:
+def _make_recording_monitor(
+    mocks: Any, records: list[RecordedResource], on_resource: Callable[[RecordedResource], None] | None
+) -> Any:
     from pulumi.runtime import rpc
     from pulumi.runtime.mocks import MockMonitor, MockResourceArgs
     from pulumi.runtime.proto import resource_pb2
@@ -225,6 +227,8 @@ def _make_recording_monitor(mocks: Any, records: list[RecordedResource]) -> Any:
             with self._lock:
                 records.append(record)
                 self.resources[urn] = MockMonitor.ResourceRegistration(urn, ident, state)
+            if on_resource is not None:
+                on_resource(record)
             return resource_pb2.RegisterResourceResponse(urn=urn, id=ident, object=obj)
 
         def Invoke(self, request: Any) -> Any:
@@ -370,7 +374,14 @@ def _tree_order(records: list[RecordedResource]) -> list[RecordedResource]:
     return ordered
 
 
-def _run(program: Path, project: str, stack: str, config: dict[str, str], secret_keys: Sequence[str]) -> Plan:
+def _run(
+    program: Path,
+    project: str,
+    stack: str,
+    config: dict[str, str],
+    secret_keys: Sequence[str],
+    on_resource: Callable[[RecordedResource], None] | None,
+) -> Plan:
     import pulumi.runtime
     from pulumi.runtime import settings
     from pulumi.runtime.stack import run_pulumi_func
@@ -382,7 +393,7 @@ def _run(program: Path, project: str, stack: str, config: dict[str, str], secret
     mocks = AwsMocks(region)
     mocks.project, mocks.stack = project, stack  # type: ignore[attr-defined]
     records: list[RecordedResource] = []
-    monitor = _make_recording_monitor(mocks, records)
+    monitor = _make_recording_monitor(mocks, records, on_resource)
 
     loop = asyncio.new_event_loop()
     loop.set_default_executor(_InlineExecutor())
@@ -414,16 +425,18 @@ def run_program(
     stack: str,
     config: dict[str, str],
     secret_keys: Sequence[str] = (),
+    on_resource: Callable[[RecordedResource], None] | None = None,
 ) -> Plan:
     """Run a Pulumi program file under mocks (fresh runtime state each call) and record everything.
 
     `config` holds full config keys (`"fargate-platform:services"`, `"aws:region"`) with string values
     (structured values JSON-encoded); `secret_keys` names the ones that are secret. Raises `ProgramError`
     (or `ProgramConfigError` when the exception carries `problems`) when the program fails.
+    `on_resource` is called with each resource as it is registered (`ops check` streams them to the pack).
     """
     program = Path(program).resolve()
     if not program.is_file():
         raise ProgramError(f"program file {program} does not exist", "")
     # Runtime state lives in context variables: a copied context keeps each run's state to itself.
     ctx = contextvars.copy_context()
-    return ctx.run(_run, program, project, stack, dict(config), tuple(secret_keys))
+    return ctx.run(_run, program, project, stack, dict(config), tuple(secret_keys), on_resource)
