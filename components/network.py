@@ -4,7 +4,9 @@ Security groups (every rule a standalone resource, so tests and the policy pack 
 - the load balancer's group accepts only its listener ports (80, and 443 with a certificate) from anywhere
   (IPv4 and IPv6) and may send only to the task groups, on each service's port;
 - one task group per service accepts only from the load balancer's group on the service's port (when the
-  service is routed) and from the task groups of the peer services allowed to call it (discovery);
+  service is routed) and, when it is discoverable, from the peers group on its port: every service's tasks
+  are members of the peers group, so one rule per discoverable service admits all the others (rules grow
+  linearly with services and stay far below the per-group quota);
 - no group has a default open ingress. Tasks may send anywhere (image pulls, AWS APIs, external services).
 """
 
@@ -51,7 +53,7 @@ class ServiceIngress:
 
     port: int | None
     from_load_balancer: bool = False
-    from_services: Sequence[str] = ()
+    from_peers: bool = False  # the tasks of every service of the stack (service discovery)
 
 
 @dataclass
@@ -79,14 +81,8 @@ def check_network_args(args: NetworkArgs) -> None:
         if port not in (80, 443):
             raise ValueError(f"The load balancer may only listen on 80 and 443, got {port}.")
     for svc, ingress in args.services.items():
-        if ingress.port is None and (ingress.from_load_balancer or ingress.from_services):
+        if ingress.port is None and (ingress.from_load_balancer or ingress.from_peers):
             raise ValueError(f"Service `{svc}` accepts traffic, so it needs a port.")
-        for peer in ingress.from_services:
-            if peer not in args.services:
-                raise ValueError(
-                    f"Service `{svc}` accepts traffic from `{peer}`, which is not a service "
-                    f"(services: {', '.join(sorted(args.services))})."
-                )
 
 
 class Network(pulumi.ComponentResource):
@@ -98,6 +94,7 @@ class Network(pulumi.ComponentResource):
     vpc: awsx.ec2.Vpc | None
     load_balancer_security_group: aws.ec2.SecurityGroup
     service_security_groups: dict[str, aws.ec2.SecurityGroup]
+    peers_security_group: aws.ec2.SecurityGroup | None
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("fargate-platform:index:Network", name, None, opts)
@@ -167,6 +164,16 @@ class Network(pulumi.ComponentResource):
             )
             for svc in args.services
         }
+        # Decided from plain values: a peers group only when some service accepts its peers.
+        self.peers_security_group = None
+        if any(i.from_peers and i.port is not None for i in args.services.values()):
+            self.peers_security_group = aws.ec2.SecurityGroup(
+                f"{name}-peers",
+                description="Every service task is a member; discoverable services admit it on their port",
+                vpc_id=self.vpc_id,
+                tags={**tags, "Name": f"{name}-peers"},
+                opts=child,
+            )
         for svc, ingress in args.services.items():
             task_sg_id = self.service_security_groups[svc].id
             if ingress.from_load_balancer and ingress.port is not None:
@@ -192,15 +199,15 @@ class Network(pulumi.ComponentResource):
                     tags=tags,
                     opts=child,
                 )
-            for peer in ingress.from_services if ingress.port is not None else ():
+            if ingress.from_peers and ingress.port is not None and self.peers_security_group is not None:
                 aws.vpc.SecurityGroupIngressRule(
-                    f"{name}-{svc}-from-{peer}",
+                    f"{name}-{svc}-from-peers",
                     security_group_id=task_sg_id,
-                    referenced_security_group_id=self.service_security_groups[peer].id,
+                    referenced_security_group_id=self.peers_security_group.id,
                     ip_protocol="tcp",
                     from_port=ingress.port,
                     to_port=ingress.port,
-                    description=f"{peer} to {svc} on {ingress.port} (service discovery)",
+                    description=f"Peer services to {svc} on {ingress.port} (service discovery)",
                     tags=tags,
                     opts=child,
                 )
@@ -223,3 +230,10 @@ class Network(pulumi.ComponentResource):
                 "serviceSecurityGroupIds": {k: v.id for k, v in self.service_security_groups.items()},
             }
         )
+
+    def task_security_group_ids(self, service: str) -> list[pulumi.Output[str]]:
+        """The groups a service's tasks join: its own first, then the peers group when there is one."""
+        groups = [self.service_security_groups[service].id]
+        if self.peers_security_group is not None:
+            groups.append(self.peers_security_group.id)
+        return groups

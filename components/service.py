@@ -110,7 +110,7 @@ class FargateServiceArgs:
     vpc_id: pulumi.Input[str]
     subnet_ids: pulumi.Input[Sequence[str]]
     subnet_count: int
-    security_group_id: pulumi.Input[str]
+    security_group_ids: Sequence[pulumi.Input[str]]  # the service's own group first (EFS admits it)
     region: pulumi.Input[str]
     account_id: pulumi.Input[str]
     family: str
@@ -166,6 +166,8 @@ def check_service_args(name: str, args: FargateServiceArgs) -> None:
     """Guard clauses; raise ValueError naming the service, the argument and the fix."""
     if not args.containers:
         raise ValueError(f"Service `{name}` needs at least one container.")
+    if not args.security_group_ids:
+        raise ValueError(f"Service `{name}` needs at least one security group.")
     main = args.containers[0]
     if (args.routing or args.discovery) and main.port is None:
         raise ValueError(
@@ -265,7 +267,7 @@ class FargateService(pulumi.ComponentResource):
             vpc_id=args.vpc_id,
             subnet_ids=args.subnet_ids,
             subnet_count=args.subnet_count,
-            task_security_group_id=args.security_group_id,
+            task_security_group_id=args.security_group_ids[0],
             region=args.region,
             account_id=args.account_id,
             partition=args.partition,
@@ -380,7 +382,7 @@ class FargateService(pulumi.ComponentResource):
             platform_version="LATEST",
             network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
                 subnets=args.subnet_ids,
-                security_groups=[args.security_group_id],
+                security_groups=list(args.security_group_ids),
                 assign_public_ip=args.assign_public_ip,
             ),
             deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(

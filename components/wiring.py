@@ -274,7 +274,6 @@ def network_args(cfg: PlatformConfig, tags: Mapping[str, str]) -> NetworkArgs:
         )
     else:
         vpc = NewVpcArgs(cidr_block=net.cidr, availability_zones=net.az_count, nat_gateways=net.nat_gateways)
-    discoverable = [n for n, s in cfg.services.items() if s.discovery]
     return NetworkArgs(
         vpc=vpc,
         services={
@@ -282,7 +281,7 @@ def network_args(cfg: PlatformConfig, tags: Mapping[str, str]) -> NetworkArgs:
                 port=svc.port,
                 from_load_balancer=svc.route is not None,
                 # Discovery is for service-to-service calls: every other service may call a discoverable one.
-                from_services=[peer for peer in cfg.services if peer != name] if name in discoverable else [],
+                from_peers=svc.discovery,
             )
             for name, svc in cfg.services.items()
         },
@@ -416,7 +415,7 @@ def build_platform(
                 vpc_id=network.vpc_id,
                 subnet_ids=task_subnets,
                 subnet_count=task_subnet_count(cfg),
-                security_group_id=network.service_security_groups[name].id,
+                security_group_ids=network.task_security_group_ids(name),
                 region=region,
                 account_id=account_id,
                 family=f"{project}-{stack}-{name}",

@@ -311,9 +311,9 @@ def record_even_on_failure(monkeypatch: pytest.MonkeyPatch) -> list[RecordedReso
     registered: list[RecordedResource] = []
     original = ops.recording._make_recording_monitor
 
-    def spy(mocks: Any, records: list[RecordedResource]) -> Any:
+    def spy(mocks: Any, records: list[RecordedResource], *rest: Any) -> Any:
         registered.clear()
-        monitor = original(mocks, records)
+        monitor = original(mocks, records, *rest)
         registered.append(records)  # type: ignore[arg-type]
         return monitor
 

@@ -232,10 +232,6 @@ def test_load_balancer_guards(routes: list[Route], message: str) -> None:
             "The load balancer may only listen on 80 and 443, got 8080.",
         ),
         (
-            NetworkArgs(vpc=NewVpcArgs(), services={"a": ServiceIngress(80, from_services=["b"])}),
-            "Service `a` accepts traffic from `b`, which is not a service (services: a).",
-        ),
-        (
             NetworkArgs(vpc=NewVpcArgs(), services={"a": ServiceIngress(None, from_load_balancer=True)}),
             "Service `a` accepts traffic, so it needs a port.",
         ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from program_support import component_plan, of_type, one
 
@@ -97,10 +99,17 @@ def test_load_balancer_group_sends_only_to_routed_task_groups(plan: Plan) -> Non
 def test_task_groups_accept_only_the_load_balancer_and_allowed_peers(plan: Plan) -> None:
     ids = sg_ids(plan)
     api_in = rules_of(plan, INGRESS, ids["fresh-api-tasks"])
+    peers = one(plan, SG, "fresh-peers")
+    peers_id = one(plan, INGRESS, "fresh-api-from-peers").inputs["referencedSecurityGroupId"]
+    assert peers.urn in one(plan, INGRESS, "fresh-api-from-peers").depends_on
     assert sorted((r.name, r.inputs["referencedSecurityGroupId"], r.inputs["fromPort"]) for r in api_in) == [
         ("fresh-api-from-alb", ids["fresh-alb"], 8000),
-        ("fresh-api-from-worker", ids["fresh-worker-tasks"], 8000),
+        ("fresh-api-from-peers", peers_id, 8000),
     ]
+    assert not [
+        r for r in of_type(plan, INGRESS) + of_type(plan, EGRESS) if r.inputs["securityGroupId"] == peers_id
+    ]
+    assert [sg.name for sg in of_type(plan, SG) if sg.name.endswith("-peers")] == ["fresh-peers"]
     assert rules_of(plan, INGRESS, ids["fresh-worker-tasks"]) == []
     for rule in of_type(plan, INGRESS):
         if rule.inputs["securityGroupId"] not in (ids["fresh-alb"], ids["nat-alb"], ids["existing-alb"]):
@@ -120,3 +129,22 @@ def test_groups_have_no_inline_rules_and_carry_tags(plan: Plan) -> None:
         assert "ingress" not in sg.inputs and "egress" not in sg.inputs, sg.urn
         assert sg.inputs["tags"]["Name"] == sg.name, sg.urn
     assert one(plan, SG, "fresh-alb").inputs["tags"]["Team"] == "platform"
+
+
+def test_every_task_joins_its_own_group_and_the_peers_group(plan: Plan) -> None:
+    ids = sg_ids(plan)
+    peers_id = one(plan, INGRESS, "fresh-api-from-peers").inputs["referencedSecurityGroupId"]
+    assert plan.outputs["freshApiGroups"] == [ids["fresh-api-tasks"], peers_id]
+    assert plan.outputs["freshWorkerGroups"] == [ids["fresh-worker-tasks"], peers_id]
+    assert plan.outputs["natWebGroups"] == [ids["nat-web-tasks"]]
+
+
+# AWS accepts only these characters in security group and rule descriptions (EC2 API GroupDescription).
+SG_DESCRIPTION = re.compile(r"^[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{0,255}$")
+
+
+def test_descriptions_use_only_characters_ec2_accepts(plan: Plan) -> None:
+    for resource in of_type(plan, SG) + of_type(plan, INGRESS) + of_type(plan, EGRESS):
+        assert SG_DESCRIPTION.match(resource.inputs["description"]), (
+            f"{resource.urn}: {resource.inputs['description']}"
+        )

@@ -148,7 +148,7 @@ def test_ecs_service(plan: Plan) -> None:
         ],
         "networkConfiguration": {
             "subnets": ["subnet-0000000000000000a", "subnet-0000000000000000b"],
-            "securityGroups": ["sg-0123456789abcdef0"],
+            "securityGroups": ["sg-0123456789abcdef0", "sg-0aaaaaaaaaaaaaaaa"],
             "assignPublicIp": False,
         },
         "deploymentCircuitBreaker": {"enable": True, "rollback": True},

@@ -168,10 +168,10 @@ def test_network_args_open_discoverable_services_to_their_peers() -> None:
         cluster={"namespace": "dev.local"},
     )
     args = network_args(cfg, {})
-    assert {n: (i.port, i.from_load_balancer, list(i.from_services)) for n, i in args.services.items()} == {
-        "web": (3000, True, []),
-        "api": (8000, False, ["web", "worker"]),
-        "worker": (None, False, []),
+    assert {n: (i.port, i.from_load_balancer, i.from_peers) for n, i in args.services.items()} == {
+        "web": (3000, True, False),
+        "api": (8000, False, True),
+        "worker": (None, False, False),
     }
     assert list(args.load_balancer_ports) == [80]
     assert task_subnet_count(cfg) == 2

@@ -9,7 +9,7 @@ fresh = Network(
     NetworkArgs(
         vpc=NewVpcArgs(cidr_block="10.1.0.0/16", availability_zones=2, nat_gateways="none"),
         services={
-            "api": ServiceIngress(8000, from_load_balancer=True, from_services=["worker"]),
+            "api": ServiceIngress(8000, from_load_balancer=True, from_peers=True),
             "worker": ServiceIngress(None),
         },
         load_balancer_ports=[80, 443],
@@ -40,3 +40,6 @@ pulumi.export("natPrivate", nat.private_subnet_ids)
 pulumi.export("existingVpc", existing.vpc_id)
 pulumi.export("existingPublic", existing.public_subnet_ids)
 pulumi.export("existingPrivate", existing.private_subnet_ids)
+pulumi.export("freshApiGroups", fresh.task_security_group_ids("api"))
+pulumi.export("freshWorkerGroups", fresh.task_security_group_ids("worker"))
+pulumi.export("natWebGroups", nat.task_security_group_ids("web"))
