@@ -232,7 +232,7 @@ class NetworkConfig(_Model):
     @field_validator("vpc_id")
     @classmethod
     def _vpc_id(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^vpc-[0-9a-f]{8,17}$", value):
+        if value is not None and not re.match(r"^vpc-[0-9a-f]{8,17}\Z", value):
             raise fail(
                 f"{value!r} is not a VPC id; use the id of an existing VPC such as vpc-0123456789abcdef0"
             )
@@ -241,7 +241,7 @@ class NetworkConfig(_Model):
     @field_validator("public_subnet_ids", "private_subnet_ids")
     @classmethod
     def _subnets(cls, value: list[str]) -> list[str]:
-        bad = [s for s in value if not re.match(r"^subnet-[0-9a-f]{8,17}$", s)]
+        bad = [s for s in value if not re.match(r"^subnet-[0-9a-f]{8,17}\Z", s)]
         if bad:
             raise fail(f"{bad[0]!r} is not a subnet id; use ids such as subnet-0123456789abcdef0")
         if len(set(value)) != len(value):
@@ -757,7 +757,7 @@ class AccessPointConfig(_Model):
     @field_validator("permissions")
     @classmethod
     def _permissions(cls, value: str) -> str:
-        if not re.match(r"^0?[0-7]{3}$", value):
+        if not re.match(r"^0?[0-7]{3}\Z", value):
             raise fail(f"{value!r} is not octal permissions; use e.g. 0750")
         return value
 
@@ -782,7 +782,7 @@ class EfsVolumeConfig(_Model):
     @field_validator("file_system_id")
     @classmethod
     def _fs_id(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^fs-[0-9a-f]{8,17}$", value):
+        if value is not None and not re.match(r"^fs-[0-9a-f]{8,17}\Z", value):
             raise fail(f"{value!r} is not an EFS file system id; use e.g. fs-0123456789abcdef0")
         return value
 

@@ -53,7 +53,7 @@ def format_path(path: Iterable[PathPart]) -> str:
     return out
 
 
-_PLAIN_KEY_RE = re.compile(r"^[^\s.\[\]\"\x00-\x1f\x7f]+$")
+_PLAIN_KEY_RE = re.compile(r"^[^\s.\[\]\"\x00-\x1f\x7f]+\Z")
 
 
 def raise_if(issues: Sequence[Issue]) -> None:

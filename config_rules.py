@@ -87,47 +87,47 @@ DANGEROUS_CAPABILITIES: tuple[str, ...] = (
 ALL_CAPABILITIES: tuple[str, ...] = tuple(sorted({*ALLOWED_ADD_CAPABILITIES, *DANGEROUS_CAPABILITIES}))
 
 
-LABEL_RE = re.compile(r"^[a-z]([a-z0-9-]*[a-z0-9])?$")
-ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-IDENT_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-STACK_KEY_RE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_.-]*:)?[A-Za-z][A-Za-z0-9_-]*$")
+LABEL_RE = re.compile(r"^[a-z]([a-z0-9-]*[a-z0-9])?\Z")
+ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
+IDENT_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*\Z")
+STACK_KEY_RE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_.-]*:)?[A-Za-z][A-Za-z0-9_-]*\Z")
 DNS_NAME_RE = re.compile(
-    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$"
+    r"^(?=.{1,253}\Z)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+\Z"
 )
 ACCOUNT = r"\d{12}"
 REGION = r"[a-z]{2}(?:-[a-z]+)+-\d"
 PARTITION = r"aws(?:-cn|-us-gov)?"
-CERT_ARN_RE = re.compile(rf"^arn:{PARTITION}:acm:{REGION}:{ACCOUNT}:certificate/[A-Za-z0-9-]+$")
+CERT_ARN_RE = re.compile(rf"^arn:{PARTITION}:acm:{REGION}:{ACCOUNT}:certificate/[A-Za-z0-9-]+\Z")
 SECRET_ARN_RE = re.compile(
-    rf"^arn:{PARTITION}:secretsmanager:{REGION}:{ACCOUNT}:secret:[A-Za-z0-9/_+=.@-]+$"
+    rf"^arn:{PARTITION}:secretsmanager:{REGION}:{ACCOUNT}:secret:[A-Za-z0-9/_+=.@-]+\Z"
 )
-SSM_ARN_RE = re.compile(rf"^arn:{PARTITION}:ssm:{REGION}:{ACCOUNT}:parameter/[A-Za-z0-9/_.-]+$")
-SSM_NAME_RE = re.compile(r"^/?[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*$")
+SSM_ARN_RE = re.compile(rf"^arn:{PARTITION}:ssm:{REGION}:{ACCOUNT}:parameter/[A-Za-z0-9/_.-]+\Z")
+SSM_NAME_RE = re.compile(r"^/?[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*\Z")
 S3_ARN_RE = re.compile(
-    rf"^arn:{PARTITION}:s3:::[a-z0-9][a-z0-9.-]{{1,61}}[a-z0-9](?:/[A-Za-z0-9!_.()/'-]*)?$"
+    rf"^arn:{PARTITION}:s3:::[a-z0-9][a-z0-9.-]{{1,61}}[a-z0-9](?:/[A-Za-z0-9!_.()/'-]*)?\Z"
 )
 DYNAMODB_ARN_RE = re.compile(
-    rf"^arn:{PARTITION}:dynamodb:{REGION}:{ACCOUNT}:table/[A-Za-z0-9_.-]{{3,255}}$"
+    rf"^arn:{PARTITION}:dynamodb:{REGION}:{ACCOUNT}:table/[A-Za-z0-9_.-]{{3,255}}\Z"
 )
-SQS_ARN_RE = re.compile(rf"^arn:{PARTITION}:sqs:{REGION}:{ACCOUNT}:[A-Za-z0-9_-]{{1,80}}(?:\.fifo)?$")
-S3_BUCKET_RE = re.compile(r"^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-ECR_REPO_RE = re.compile(r"^(?=.{2,256}$)[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$")
+SQS_ARN_RE = re.compile(rf"^arn:{PARTITION}:sqs:{REGION}:{ACCOUNT}:[A-Za-z0-9_-]{{1,80}}(?:\.fifo)?\Z")
+S3_BUCKET_RE = re.compile(r"^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\Z")
+ECR_REPO_RE = re.compile(r"^(?=.{2,256}\Z)[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*\Z")
 IMAGE_RE = re.compile(
     r"^(?:(?P<registry>[a-zA-Z0-9.-]+(?::\d+)?)/)?"
     r"(?P<path>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)"
     r"(?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?"
-    r"(?:@(?P<digest>sha256:[a-f0-9]{64}))?$"
+    r"(?:@(?P<digest>sha256:[a-f0-9]{64}))?\Z"
 )
 ECR_URI_RE = re.compile(rf"^{ACCOUNT}\.dkr\.ecr\.{REGION}\.amazonaws\.com(?:\.cn)?/")
-DOCKER_TAG_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
-PATH_PATTERN_RE = re.compile(r"^/[A-Za-z0-9_\-.$/~\"'@:+&*?]{0,127}$")
-HOST_PATTERN_RE = re.compile(r"^[A-Za-z0-9*?.-]{1,128}$")
-MATCHER_RE = re.compile(r"^\d{3}(?:-\d{3})?(?:,\d{3}(?:-\d{3})?)*$")
-USER_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?$")
+DOCKER_TAG_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\Z")
+PATH_PATTERN_RE = re.compile(r"^/[A-Za-z0-9_\-.$/~\"'@:+&*?]{0,127}\Z")
+HOST_PATTERN_RE = re.compile(r"^[A-Za-z0-9*?.-]{1,128}\Z")
+MATCHER_RE = re.compile(r"^\d{3}(?:-\d{3})?(?:,\d{3}(?:-\d{3})?)*\Z")
+USER_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?\Z")
 TEMPLATE_REF_RE = re.compile(r"\$\{([^{}]*)\}")
 TEMPLATE_REF_BODY_RE = re.compile(
     r"^\s*(?:(?P<stack>stackSecret):(?P<key>[A-Za-z][A-Za-z0-9_.:-]*)|(?P<name>[A-Za-z][A-Za-z0-9_]*))"
-    r"\s*(?:\|\s*(?P<filter>[A-Za-z0-9_]+)\s*)?$"
+    r"\s*(?:\|\s*(?P<filter>[A-Za-z0-9_]+)\s*)?\Z"
 )
 TEMPLATE_FILTERS: tuple[str, ...] = ("urlencode",)
 
@@ -401,7 +401,7 @@ def check_secret_source(src: SecretSource) -> list[Issue]:
                 "arn:aws:secretsmanager:<region>:<account>:secret:<name>",
             )
         )
-    if src.json_key is not None and not re.match(r"^[A-Za-z0-9_.-]{1,256}$", src.json_key):
+    if src.json_key is not None and not re.match(r"^[A-Za-z0-9_.-]{1,256}\Z", src.json_key):
         issues.append((("jsonKey",), f"{src.json_key!r} is not a JSON key; use the top-level key's name"))
     if src.template is not None:
         refs, problems = parse_template(src.template)

@@ -1440,3 +1440,17 @@ def test_check_functions_can_be_called_directly() -> None:
     backend = ok(good()).services["backend"]
     assert config.check_depends_on(backend, "backend") == []
     assert config.check_service(backend) == []
+
+
+def test_a_trailing_newline_never_passes_a_pattern() -> None:
+    """`$` also matches before a final newline; every pattern anchors with \\Z instead."""
+    raw = good()
+    raw["services"]["web\n"] = {"image": "nginx:1.27"}
+    svc(raw, "frontend")["image"] = {"repository": "frontend", "tag": "1.0\n"}
+    raw["cluster"]["namespace"] = "dev.local\n"
+    assert problems(raw) == [
+        "cluster.namespace: 'dev.local\\n' is not a DNS name; use a private domain such as dev.local",
+        "services.frontend.image.tag: '1.0\\n' is not a Docker tag; use letters, digits, '_', '.', '-'",
+        'services["web\\n"]: service name \'web\\n\' is not a lowercase DNS label; use lowercase letters, '
+        "digits and '-', starting with a letter and not ending with '-' (e.g. 'backend')",
+    ]
