@@ -1454,3 +1454,19 @@ def test_a_trailing_newline_never_passes_a_pattern() -> None:
         'services["web\\n"]: service name \'web\\n\' is not a lowercase DNS label; use lowercase letters, '
         "digits and '-', starting with a letter and not ending with '-' (e.g. 'backend')",
     ]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "3f786850e387550fdab836ed7e6dc881de23001b",  # a git commit SHA
+        "https://api.example.com/v3",
+        "redis://redis.example.com:6379/0",
+        "postgresql://app@localhost:5432/app",  # a user, no password
+        "A" * 40,
+    ],
+)
+def test_ordinary_values_are_not_mistaken_for_secrets(value: str) -> None:
+    raw = good()
+    svc(raw, "frontend")["environment"] = {"VALUE": value}
+    assert ok(raw).services["frontend"].environment["VALUE"] == value
