@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from offline_oracle import registered_by_stock_monitor
 
 import ops.analyzer
 import ops.check
@@ -47,46 +48,6 @@ def tree(path: Path) -> set[str]:
 # ---------------------------------------------------------------------------------------------------- plan
 
 
-def registered_by_stock_monitor(stack: str) -> list[tuple[str, str]]:
-    """An independent oracle: the SDK's own MockMonitor, whose `resources` holds every registration."""
-    import pulumi
-    from pulumi.runtime import mocks as pulumi_mocks
-    from pulumi.runtime import settings
-    from pulumi.runtime.stack import run_pulumi_func
-    from pulumi.runtime.sync_await import _sync_await
-
-    from ops.aws_mocks import AwsMocks
-    from ops.project import load_stack
-
-    cfg = load_stack(APP, stack)
-
-    class Stock(AwsMocks):
-        def new_resource(self, args: Any) -> Any:
-            return self.outputs_for(args, f"{args.typ}::{args.name}")
-
-    def run() -> list[tuple[str, str]]:
-        import asyncio
-        import runpy
-
-        asyncio.set_event_loop(asyncio.new_event_loop())
-        settings.ROOT.set(None)
-        pulumi.runtime.set_all_config(cfg.config, list(cfg.secret_keys))
-        monitor = pulumi_mocks.MockMonitor(Stock(cfg.region))
-        pulumi.runtime.set_mocks(
-            monitor.mocks, project=cfg.project, stack=stack, preview=False, monitor=monitor
-        )
-        sys.path.insert(0, str(APP))
-        try:
-            _sync_await(run_pulumi_func(lambda: runpy.run_path(str(cfg.program), run_name="__main__")))
-        finally:
-            sys.path.remove(str(APP))
-        return sorted((urn.split("::")[2].split("$")[-1], urn.split("::")[3]) for urn in monitor.resources)
-
-    import contextvars
-
-    return contextvars.copy_context().run(run)
-
-
 def test_plan_json_records_exactly_the_registered_resources(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ):
@@ -97,7 +58,7 @@ def test_plan_json_records_exactly_the_registered_resources(
     assert (code, err) == (0, "")
     doc = json.loads((tmp_path / "p.json").read_text())
     recorded = sorted((r["type"], r["name"]) for r in doc["resources"])
-    assert recorded == registered_by_stock_monitor("dev")
+    assert recorded == registered_by_stock_monitor(APP, "dev")
     assert len(recorded) == 5
     assert doc["summary"] == {
         "resources": 5,
