@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -283,6 +283,8 @@ class CapacityConfig(_Model):
     """The capacity provider strategy. YAML accepts `spot`, `onDemand` or
     `{base, onDemandWeight, spotWeight}`."""
 
+    SHORTHAND: ClassVar[str] = "spot, onDemand"
+
     base: int = Field(
         default=0, ge=0, le=100000, description="Tasks that always run on on-demand Fargate first."
     )
@@ -482,6 +484,8 @@ class LogsConfig(_Model):
 
 class ImageConfig(_Model):
     """Where a container image comes from. YAML accepts a plain image URI string as shorthand for `{uri}`."""
+
+    SHORTHAND: ClassVar[str] = "an image URI string"
 
     uri: str | None = Field(
         default=None, description="Full image reference (registry/name:tag or @sha256:digest)."

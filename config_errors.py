@@ -103,6 +103,10 @@ def _translate_one(err: Mapping[str, Any], root: type[BaseModel]) -> list[str]:
     if typ in ("list_type", "tuple_type"):
         return [_line(loc, f"expected a list, got {shown}; write [a, b] or one '- item' per line")]
     if typ in ("dict_type", "model_type", "model_attributes_type"):
+        model = _model_at(root, loc)
+        shorthand = getattr(model, "SHORTHAND", None) if model is not None else None
+        if shorthand:
+            return [_line(loc, f"expected {shorthand} or a mapping, got {shown}; see docs/config.md")]
         return [_line(loc, f"expected a mapping, got {shown}; write key: value pairs")]
     if typ in ("greater_than_equal", "greater_than"):
         bound = _number(ctx.get("ge", ctx.get("gt")))

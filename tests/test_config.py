@@ -292,7 +292,7 @@ def test_snake_case_names_are_accepted_too() -> None:
         ),
         (
             lambda r: svc(r).update(image=5),
-            "services.backend.image: expected a mapping, got 5; write key: value pairs",
+            "services.backend.image: expected an image URI string or a mapping, got 5; see docs/config.md",
         ),
         (lambda r: svc(r).update(port=0), "services.backend.port: 0 is too small; use a value ≥ 1"),
         (
