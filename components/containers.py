@@ -125,12 +125,6 @@ def check_container_specs(specs: Sequence[ContainerSpec]) -> None:
                 f"Container `{spec.name}` mounts {', '.join(doubled)} more than once: keep one mount per "
                 "path."
             )
-        tmpfs_total = sum(t.size for t in spec.tmpfs)
-        if spec.memory is not None and tmpfs_total >= spec.memory:
-            raise ValueError(
-                f"Container `{spec.name}`: its tmpfs mounts ({tmpfs_total} MiB) need less than its memory "
-                f"({spec.memory} MiB): shrink them or raise the memory."
-            )
         overlap = sorted(set(spec.environment) & set(spec.secrets))
         if overlap:
             raise ValueError(

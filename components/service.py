@@ -162,6 +162,29 @@ def scratch_paths(container: ContainerArgs, exec_enabled: bool) -> list[str]:
     return paths
 
 
+def _plain_spec(c: ContainerArgs, exec_enabled: bool) -> cdefs.ContainerSpec:
+    scratch = [
+        cdefs.MountPoint(scratch_volume_name(c.name, i), path)
+        for i, path in enumerate(scratch_paths(c, exec_enabled))
+    ]
+    return cdefs.ContainerSpec(
+        name=c.name,
+        image="<image>",
+        essential=c.essential,
+        port=c.port,
+        cpu=c.cpu,
+        memory=c.memory,
+        environment=c.environment,
+        secrets={env: "<arn>" for env in c.secrets},
+        health_check=c.health_check,
+        depends_on=c.depends_on,
+        drop_capabilities=c.drop_capabilities,
+        add_capabilities=c.add_capabilities,
+        mount_points=[*c.mounts, *scratch],
+        tmpfs=c.tmpfs,
+    )
+
+
 def check_service_args(name: str, args: FargateServiceArgs) -> None:
     """Guard clauses; raise ValueError naming the service, the argument and the fix."""
     if not args.containers:
@@ -189,6 +212,9 @@ def check_service_args(name: str, args: FargateServiceArgs) -> None:
                     f"Container `{container.name}` of `{name}` uses secret `{stored.key}`, which the service "
                     "does not define."
                 )
+    # The container guard clauses run here on plain values, before any resource (images and secret ARNs
+    # are Outputs, so placeholders stand in for them).
+    cdefs.check_container_specs([_plain_spec(c, args.enable_execute_command) for c in args.containers])
     sized = [c for c in args.containers if c.cpu is not None]
     if sum(c.cpu or 0 for c in sized) > args.cpu:
         raise ValueError(f"The containers of `{name}` reserve more cpu than the task's {args.cpu}.")

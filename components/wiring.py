@@ -183,7 +183,10 @@ def _container_args(
         user=container.hardening.user,
         drop_capabilities=drop,
         add_capabilities=add,
-        scratch_paths=list(container.hardening.scratch_paths),
+        tmpfs=[
+            cdefs.Tmpfs(t.container_path, t.size, tuple(t.mount_options))
+            for t in container.hardening.tmpfs_mounts
+        ],
         mounts=[cdefs.MountPoint(m.volume, m.path, m.read_only) for m in container.mounts],
     )
 

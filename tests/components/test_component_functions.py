@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from components.cluster import CapacityShare, ClusterArgs, check_cluster_args
-from components.images import ecr_repository_arn_from_uri, git_sha
+from components.containers import MountPoint
+from components.images import ImageUri, ecr_repository_arn_from_uri, git_sha
 from components.load_balancer import LoadBalancerArgs, Route, assign_priorities, check_load_balancer_args
 from components.naming import ALB_LOGICAL_NAME_LIMIT, bounded_name
 from components.network import ExistingVpcArgs, NetworkArgs, NewVpcArgs, ServiceIngress, check_network_args
@@ -18,10 +20,18 @@ from components.secrets import (
     Placeholder,
     SecretsManagerRef,
     StackSecret,
+    StoredRef,
     check_stored_secrets,
     compose,
     secrets_manager_value_from,
     ssm_parameter_arn,
+)
+from components.service import (
+    AutoscalingArgs,
+    ContainerArgs,
+    DiscoveryArgs,
+    FargateServiceArgs,
+    check_service_args,
 )
 
 # ---------------------------------------------------------------------------------------------- secrets
@@ -267,4 +277,73 @@ def test_network_guards(args: NetworkArgs, message: str) -> None:
 def test_cluster_guards(args: ClusterArgs, message: str) -> None:
     with pytest.raises(ValueError) as err:
         check_cluster_args(args)
+    assert str(err.value) == message
+
+
+# ---------------------------------------------------------------------------------------------- services
+
+
+def service_args(**overrides: Any) -> FargateServiceArgs:
+    values: dict[str, Any] = {
+        "cluster_arn": "arn:cluster",
+        "cluster_name": "c",
+        "containers": [ContainerArgs(name="app", image=ImageUri("app:1"), port=80)],
+        "cpu": 256,
+        "memory": 512,
+        "vpc_id": "vpc-1",
+        "subnet_ids": ["subnet-1"],
+        "subnet_count": 1,
+        "security_group_ids": ["sg-1"],
+        "region": "eu-west-2",
+        "account_id": "123456789012",
+        "family": "f",
+        "log_group_name": "/ecs/f",
+        "log_retention_days": 7,
+        "parameter_prefix": "/p",
+    }
+    values.update(overrides)
+    return FargateServiceArgs(**values)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"containers": []}, "Service `svc` needs at least one container."),
+        ({"security_group_ids": []}, "Service `svc` needs at least one security group."),
+        (
+            {
+                "containers": [ContainerArgs(name="app", image=ImageUri("a:1"))],
+                "discovery": DiscoveryArgs("ns-1", "dev.local", "svc"),
+            },
+            "Service `svc` is routed or discoverable, so its main container `app` needs a port.",
+        ),
+        (
+            {
+                "containers": [
+                    ContainerArgs(name="app", image=ImageUri("a:1"), mounts=[MountPoint("data", "/d")])
+                ]
+            },
+            "Container `app` of `svc` mounts `data`, which is not a volume of the service (volumes: none).",
+        ),
+        (
+            {"containers": [ContainerArgs(name="app", image=ImageUri("a:1"), secrets={"K": StoredRef("k")})]},
+            "Container `app` of `svc` uses secret `k`, which the service does not define.",
+        ),
+        (
+            {"containers": [ContainerArgs(name="app", image=ImageUri("a:1"), depends_on={"db": "START"})]},
+            "Container `app` depends on `db`, which is not a container of this task (containers: app).",
+        ),
+        (
+            {"containers": [ContainerArgs(name="app", image=ImageUri("a:1"), cpu=512)]},
+            "The containers of `svc` reserve more cpu than the task's 256.",
+        ),
+        (
+            {"autoscaling": AutoscalingArgs(min_capacity=1, max_capacity=2, requests_per_target=100)},
+            "Autoscaling of `svc` on request count needs the service to be routed.",
+        ),
+    ],
+)
+def test_service_guards_run_on_plain_values(overrides: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError) as err:
+        check_service_args("svc", service_args(**overrides))
     assert str(err.value) == message

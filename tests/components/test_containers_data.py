@@ -148,11 +148,6 @@ def test_dependencies_come_first() -> None:
             "Container `a` mounts /d more than once: keep one mount per path.",
         ),
         (
-            [ContainerSpec(name="a", image="x:1", memory=128, tmpfs=[Tmpfs("/a", 64), Tmpfs("/b", 64)])],
-            "Container `a`: its tmpfs mounts (128 MiB) need less than its memory (128 MiB): shrink them or "
-            "raise the memory.",
-        ),
-        (
             [ContainerSpec(name="a", image="x:1", environment={"K": "v"}, secrets={"K": "arn"})],
             "Container `a` sets K both as environment and as a secret: keep only the secret.",
         ),

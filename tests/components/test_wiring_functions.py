@@ -122,7 +122,10 @@ def test_containers_main_first_with_sizes_only_beside_sidecars() -> None:
     )
     [solo] = containers_of("solo", cfg.services["solo"], {"solo": {}})
     assert (solo.name, solo.cpu, solo.memory, solo.user) == ("solo", None, None, "1000:1000")
-    assert solo.drop_capabilities == ["ALL"] and solo.scratch_paths == ["/tmp"]
+    assert solo.drop_capabilities == ["ALL"] and solo.scratch_paths == ()
+    assert [(t.container_path, t.size, tuple(t.mount_options)) for t in solo.tmpfs] == [
+        ("/tmp", 64, ("nosuid", "nodev"))
+    ]
     main, db = containers_of("pair", cfg.services["pair"], {"pair": {}, "db": {}})
     assert (main.name, main.cpu, main.memory, dict(main.depends_on)) == ("pair", 384, 768, {"db": "START"})
     assert (db.name, db.cpu, db.memory, db.essential) == ("db", 128, 256, False)
