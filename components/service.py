@@ -441,7 +441,11 @@ class FargateService(pulumi.ComponentResource):
             tags=tags,
             opts=pulumi.ResourceOptions(
                 parent=self,
-                depends_on=[*args.depends_on, *(args.routing.dependencies if args.routing else ())],
+                depends_on=[
+                    *args.depends_on,
+                    *(args.routing.dependencies if args.routing else ()),
+                    *(target for m in efs_mounts for target in m.mount_targets),
+                ],
                 # Autoscaling owns the running count once it is on.
                 ignore_changes=["desiredCount"] if args.autoscaling is not None else None,
             ),

@@ -48,6 +48,7 @@ class EfsMount:
     root_directory: str
     transit_encryption: bool
     iam_authorization: bool
+    mount_targets: Sequence[pulumi.Resource] = ()  # tasks can mount only once these exist
 
 
 def create_efs_volumes(
@@ -150,6 +151,7 @@ def create_efs_volumes(
                 root_directory=volume.root_directory,
                 transit_encryption=volume.transit_encryption,
                 iam_authorization=volume.iam_authorization,
+                mount_targets=depends,
             )
         )
     return mounts

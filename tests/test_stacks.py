@@ -245,6 +245,13 @@ def test_prod_images_are_pinned_and_roles_distinct(prod_plan: Plan) -> None:
     assert_distinct_roles(prod_plan)
 
 
+def test_prod_outputs_use_https(prod_plan: Plan) -> None:
+    assert prod_plan.outputs["albUrl"].startswith("https://prod-alb-")
+    assert sorted(prod_plan.outputs["services"]) == ["backend", "frontend", "worker"]
+    assert prod_plan.outputs["services"]["worker"]["containerPort"] == 8080
+    assert prod_plan.outputs["services"]["worker"]["discoveryName"] == "worker.prod.local"
+
+
 def test_prod_log_groups_are_protected(prod_plan: Plan) -> None:
     for group in of_type(prod_plan, LOG_GROUP):
         assert group.protect and group.inputs["retentionInDays"] == 30, group.urn

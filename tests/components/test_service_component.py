@@ -315,3 +315,10 @@ def test_built_image_gets_a_protected_immutable_repository(plan: Plan) -> None:
     assert image.inputs["platform"] == "linux/arm64" and image.inputs["context"] == "./app", image.urn
     assert image.inputs["imageTag"] == "0123456789abcdef0123456789abcdef01234567", image.urn
     assert image.inputs["repositoryUrl"].startswith("123456789012.dkr.ecr.eu-west-2.amazonaws.com/api-repo-")
+
+
+def test_service_waits_for_the_mount_targets_and_its_scaling_target_for_the_service(plan: Plan) -> None:
+    service = one(plan, ECS_SERVICE, "api-service")
+    for target in of_type(plan, MOUNT_TARGET):
+        assert target.urn in service.depends_on, f"{service.urn} must wait for {target.urn}"
+    assert service.urn in one(plan, TARGET, "api-scaling").depends_on
