@@ -750,12 +750,6 @@ def _price_services(
         shares = split_tasks(tasks, strategies)
         spot = shares.get(FARGATE_SPOT, 0.0)
         on_demand = shares.get(FARGATE, 0.0)
-        if arm and spot > 0:
-            builder.notes.append(
-                f"{service.name}: FARGATE_SPOT does not run ARM64 tasks (AWS ECS docs); its Spot share of "
-                f"{_fmt(spot)} task(s) is priced on demand"
-            )
-            on_demand, spot = on_demand + spot, 0.0
         size = f"{_fmt(vcpu)} vCPU, {_fmt(gb)} GB"
         if vcpu_price is None or gb_price is None:
             builder.missing.append(f"{service.name}: no Fargate {arch} price for {builder.prices.region}")

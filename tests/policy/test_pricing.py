@@ -157,17 +157,15 @@ def test_arm_tasks_use_the_arm_rates() -> None:
     assert items(est) == {"Fargate on-demand ARM (0.5 vCPU, 1 GB)": pytest.approx(expected)}
 
 
-def test_arm_spot_share_is_priced_on_demand_because_spot_runs_no_arm64() -> None:
+def test_arm_spot_share_is_priced_at_the_arm_spot_rate() -> None:
+    # The ECS API reference: FARGATE_SPOT supports ARM64 Linux tasks on platform version 1.4.0 or later.
     td = task_def(runtimePlatform={"cpuArchitecture": "ARM64"})
     svc = service(launchType=None, desiredCount=2, capacityProviderStrategies=spot([("FARGATE_SPOT", 1, 0)]))
     est = pricing.estimate([td, svc], "eu-west-2", NO_USAGE)
 
-    expected = 2 * HOURS * (0.25 * EU["arm_vcpu"] + 0.5 * EU["arm_gb"])
-    assert items(est) == {"Fargate on-demand ARM (0.25 vCPU, 0.5 GB)": pytest.approx(expected)}
-    assert est.notes == (
-        "web: FARGATE_SPOT does not run ARM64 tasks (AWS ECS docs); its Spot share of 2 task(s) is priced "
-        "on demand",
-    )
+    expected = 2 * HOURS * (0.25 * EU["arm_vcpu"] + 0.5 * EU["arm_gb"]) * 0.3
+    assert items(est) == {"Fargate Spot ARM (0.25 vCPU, 0.5 GB, 70% off)": pytest.approx(expected)}
+    assert est.notes == ()
 
 
 def test_spot_split_by_base_then_weights() -> None:
