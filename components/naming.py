@@ -8,6 +8,7 @@ names are limited to 64 (logical ≤ 56).
 from __future__ import annotations
 
 import hashlib
+import re
 
 ALB_LOGICAL_NAME_LIMIT = 24  # 32-character AWS limit minus Pulumi's "-" + 7-character suffix
 IAM_ROLE_LOGICAL_NAME_LIMIT = 56  # 64 minus the suffix
@@ -25,3 +26,10 @@ def bounded_name(name: str, limit: int) -> str:
         return name
     digest = hashlib.sha256(name.encode()).hexdigest()[:4]
     return f"{name[: limit - 5].rstrip('-')}-{digest}"
+
+
+def stack_label(stack: str) -> str:
+    """The stack name as a prefix every AWS name accepts (ALB and target group names allow only letters,
+    digits and hyphens; task families also underscores): other characters become `-`."""
+    label = re.sub(r"[^A-Za-z0-9-]+", "-", stack).strip("-")
+    return label or "stack"

@@ -19,6 +19,7 @@ from components.cluster import CapacityShare, Cluster, ClusterArgs
 from components.iam import TaskPermissions
 from components.images import BuildImage, EcrImage, ImageSource, ImageUri, git_sha
 from components.load_balancer import LoadBalancer, LoadBalancerArgs, Route, TargetHealthCheck
+from components.naming import stack_label
 from components.network import ExistingVpcArgs, Network, NetworkArgs, NewVpcArgs, ServiceIngress
 from components.secrets import (
     ComposedSecret,
@@ -310,6 +311,7 @@ def build_platform(
 ) -> Platform:
     """Create every component of the stack from its validated config."""
     tags = default_tags(cfg, project, stack)
+    label = stack_label(stack)  # component names and name prefixes; tags keep the real stack name
     partition = partition_of(region_name)
     # Everything that can still fail on plain values is decided before the first resource is registered.
     prepared: dict[str, tuple[dict[str, StoredSecret], list[ContainerArgs]]] = {}
@@ -323,13 +325,13 @@ def build_platform(
     region = aws.get_region_output().region
     prod = cfg.environment == "prod"
 
-    network = Network(stack, network_args(cfg, tags))
+    network = Network(label, network_args(cfg, tags))
     task_subnets = (
         network.public_subnet_ids if cfg.network.task_subnets == "public" else network.private_subnet_ids
     )
 
     cluster = Cluster(
-        stack,
+        label,
         ClusterArgs(
             container_insights=cfg.cluster.container_insights,
             capacity=tuple(
@@ -351,7 +353,7 @@ def build_platform(
         priorities = cfg.route_priorities
         lb = cfg.load_balancer
         load_balancer = LoadBalancer(
-            stack,
+            label,
             LoadBalancerArgs(
                 vpc_id=network.vpc_id,
                 subnet_ids=network.public_subnet_ids,
@@ -421,10 +423,10 @@ def build_platform(
                 security_group_ids=network.task_security_group_ids(name),
                 region=region,
                 account_id=account_id,
-                family=f"{project}-{stack}-{name}",
-                log_group_name=f"/ecs/{project}-{stack}/{name}",
+                family=f"{stack_label(project)}-{label}-{name}",
+                log_group_name=f"/ecs/{project}-{label}/{name}",
                 log_retention_days=cfg.logs.retention_days,
-                parameter_prefix=f"/{project}/{stack}/{name}",
+                parameter_prefix=f"/{project}/{label}/{name}",
                 capacity=cluster.capacity,
                 architecture=svc.architecture,
                 assign_public_ip=cfg.assign_public_ip,

@@ -12,7 +12,7 @@ from components.cluster import CapacityShare, ClusterArgs, check_cluster_args
 from components.containers import MountPoint
 from components.images import ImageUri, ecr_repository_arn_from_uri, git_sha
 from components.load_balancer import LoadBalancerArgs, Route, assign_priorities, check_load_balancer_args
-from components.naming import ALB_LOGICAL_NAME_LIMIT, bounded_name
+from components.naming import ALB_LOGICAL_NAME_LIMIT, bounded_name, stack_label
 from components.network import ExistingVpcArgs, NetworkArgs, NewVpcArgs, ServiceIngress, check_network_args
 from components.secrets import (
     ComposedSecret,
@@ -347,3 +347,11 @@ def test_service_guards_run_on_plain_values(overrides: dict[str, Any], message: 
     with pytest.raises(ValueError) as err:
         check_service_args("svc", service_args(**overrides))
     assert str(err.value) == message
+
+
+@pytest.mark.parametrize(
+    ("stack", "label"),
+    [("dev", "dev"), ("pr-123", "pr-123"), ("eu.prod_2", "eu-prod-2"), ("__", "stack"), ("-x-", "x")],
+)
+def test_stack_label_keeps_only_characters_every_aws_name_accepts(stack: str, label: str) -> None:
+    assert stack_label(stack) == label
