@@ -12,6 +12,8 @@ Security groups (every rule a standalone resource, so tests and the policy pack 
 
 from __future__ import annotations
 
+import ipaddress
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -64,6 +66,19 @@ class NetworkArgs:
     tags: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
 
 
+def subnet_mask(cidr_block: str, subnets: int) -> int:
+    """The prefix length of each subnet: /20 where the VPC has room (space to grow), smaller when the VPC
+    is small, never beyond AWS's smallest subnet (/28)."""
+    prefix = ipaddress.IPv4Network(cidr_block, strict=True).prefixlen
+    mask = max(prefix + math.ceil(math.log2(max(subnets, 1))), 20)
+    if mask > 28:
+        raise ValueError(
+            f"cidr_block {cidr_block} cannot hold {subnets} subnets of at least /28: use a larger VPC range "
+            "or fewer availability zones."
+        )
+    return mask
+
+
 def check_network_args(args: NetworkArgs) -> None:
     """Guard clauses; raise ValueError naming the argument and the fix."""
     if isinstance(args.vpc, NewVpcArgs):
@@ -75,6 +90,8 @@ def check_network_args(args: NetworkArgs) -> None:
             raise ValueError(
                 f"availability_zones must be between 1 and 6, got {args.vpc.availability_zones}."
             )
+        kinds = 1 if args.vpc.nat_gateways == "none" else 2
+        subnet_mask(args.vpc.cidr_block, kinds * args.vpc.availability_zones)
     elif not args.vpc.public_subnet_ids:
         raise ValueError("An existing VPC needs public_subnet_ids for the load balancer.")
     for port in args.load_balancer_ports:
@@ -103,9 +120,11 @@ class Network(pulumi.ComponentResource):
         tags = dict(args.tags)
 
         if isinstance(args.vpc, NewVpcArgs):
-            subnet_specs = [awsx.ec2.SubnetSpecArgs(type=awsx.ec2.SubnetType.PUBLIC, cidr_mask=20)]
+            kinds = [awsx.ec2.SubnetType.PUBLIC]
             if args.vpc.nat_gateways != "none":
-                subnet_specs.append(awsx.ec2.SubnetSpecArgs(type=awsx.ec2.SubnetType.PRIVATE, cidr_mask=20))
+                kinds.append(awsx.ec2.SubnetType.PRIVATE)
+            mask = subnet_mask(args.vpc.cidr_block, len(kinds) * args.vpc.availability_zones)
+            subnet_specs = [awsx.ec2.SubnetSpecArgs(type=kind, cidr_mask=mask) for kind in kinds]
             self.vpc = awsx.ec2.Vpc(
                 f"{name}-vpc",
                 awsx.ec2.VpcArgs(

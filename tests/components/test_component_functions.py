@@ -13,7 +13,14 @@ from components.containers import MountPoint
 from components.images import ImageUri, ecr_repository_arn_from_uri, git_sha
 from components.load_balancer import LoadBalancerArgs, Route, assign_priorities, check_load_balancer_args
 from components.naming import ALB_LOGICAL_NAME_LIMIT, bounded_name, stack_label
-from components.network import ExistingVpcArgs, NetworkArgs, NewVpcArgs, ServiceIngress, check_network_args
+from components.network import (
+    ExistingVpcArgs,
+    NetworkArgs,
+    NewVpcArgs,
+    ServiceIngress,
+    check_network_args,
+    subnet_mask,
+)
 from components.secrets import (
     ComposedSecret,
     GeneratedSecret,
@@ -355,3 +362,27 @@ def test_service_guards_run_on_plain_values(overrides: dict[str, Any], message: 
 )
 def test_stack_label_keeps_only_characters_every_aws_name_accepts(stack: str, label: str) -> None:
     assert stack_label(stack) == label
+
+
+@pytest.mark.parametrize(
+    ("cidr", "subnets", "mask"),
+    [
+        ("10.0.0.0/16", 4, 20),
+        ("10.0.0.0/16", 12, 20),
+        ("10.0.0.0/24", 4, 26),
+        ("10.0.0.0/24", 12, 28),
+        ("10.0.0.0/22", 2, 23),
+    ],
+)
+def test_subnet_mask_fits_every_subnet_in_the_vpc(cidr: str, subnets: int, mask: int) -> None:
+    assert subnet_mask(cidr, subnets) == mask
+    assert subnets * 2 ** (32 - mask) <= 2 ** (32 - int(cidr.split("/")[1]))
+
+
+def test_subnet_mask_rejects_a_vpc_too_small() -> None:
+    with pytest.raises(ValueError) as err:
+        subnet_mask("10.0.0.0/26", 12)
+    assert str(err.value) == (
+        "cidr_block 10.0.0.0/26 cannot hold 12 subnets of at least /28: use a larger VPC range or fewer "
+        "availability zones."
+    )

@@ -99,6 +99,10 @@ def existing_vpc(raw: Raw) -> None:
     }
 
 
+def small_vpc(raw: Raw) -> None:
+    raw["network"] = {"cidr": "10.9.0.0/24", "azCount": 3, "natGateways": "single", "taskSubnets": "private"}
+
+
 def https(raw: Raw) -> None:
     raw.setdefault("loadBalancer", {})["certificateArn"] = (
         "arn:aws:acm:eu-west-2:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
@@ -157,6 +161,7 @@ MUTATIONS: list[Mutation] = [
     add_autoscaling,
     weighted_capacity,
     existing_vpc,
+    small_vpc,
     https,
     host_route,
     arm64,
