@@ -10,12 +10,19 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class Terminated(BaseException):
+    """SIGTERM (a cancelled CI job): unwinds like Ctrl-C so the pack processes are reaped."""
 
 
 def _default_project_dir() -> Path:
@@ -120,11 +127,15 @@ def _run(args: argparse.Namespace, body: Any) -> int:
     # a large program's run). Restored for callers that run commands in-process (tests).
     gc_was_enabled = gc.isenabled()
     gc.disable()
+    installed, previous_term = _on_sigterm()
     try:
         return body()
     except KeyboardInterrupt:
         _err("interrupted")
         return EXIT_INTERRUPTED
+    except Terminated:
+        _err("terminated (SIGTERM)")
+        return EXIT_TERMINATED
     except Exception as exc:
         code = _known_error(args, exc)
         if code is None:
@@ -133,6 +144,20 @@ def _run(args: argparse.Namespace, body: Any) -> int:
     finally:
         if gc_was_enabled:
             gc.enable()
+        if installed:
+            signal.signal(signal.SIGTERM, previous_term if previous_term is not None else signal.SIG_DFL)
+
+
+def _raise_terminated(_signum: int, _frame: Any) -> None:
+    raise Terminated
+
+
+def _on_sigterm() -> tuple[bool, Any]:
+    """Turn SIGTERM into an exception while a command runs (the default action would skip every cleanup
+    and leave the pack running in its own session). Only the main thread can install signal handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        return False, None
+    return True, signal.signal(signal.SIGTERM, _raise_terminated)
 
 
 def plan_command(args: argparse.Namespace) -> int:

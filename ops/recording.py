@@ -409,9 +409,7 @@ def _run(
             try:
                 _sync_await(run_pulumi_func(lambda: _run_path(program)))
                 outputs, secret_outputs = _resolve_outputs(root)
-            except (KeyboardInterrupt, GeneratorExit):
-                raise
-            except BaseException as exc:
+            except (Exception, SystemExit) as exc:  # Ctrl-C and other BaseExceptions propagate
                 raise _program_error(exc, program_dir) from exc
     finally:
         asyncio.set_event_loop(None)

@@ -127,7 +127,7 @@ def test_plan_missing_stack(capsys: pytest.CaptureFixture[str]):
     assert code == 2
     assert err == (
         f"error: stack 'qa' not found: no Pulumi.qa.yaml in {APP}; "
-        "stacks: advisory, badconfig, badyaml, broken, dev, leaky\n"
+        "stacks: advisory, badconfig, badyaml, broken, dev, leaky, slow\n"
     )
 
 
@@ -205,26 +205,29 @@ def test_real_pack_catches_the_secret_in_the_environment_and_prices_the_stack(ca
     assert "Cost estimate (us-east-1, USD per month)" in out and "Total: $" in out
 
 
-@pytest.mark.parametrize(
-    ("stack", "expected"),
-    [
-        (
-            "broken",
-            "error: the program failed at __main__.py:13: RuntimeError: fixture program failure: "
-            "no subnets for service 'app'\n",
-        ),
-        (
-            "badconfig",
-            "error: invalid stack config in Pulumi.badconfig.yaml (1 problem; raised at "
-            "__main__.py:15):\n  environment.LOG_LEVEL: required; set it to debug, info or warning\n",
-        ),
-    ],
-)
-def test_check_program_and_config_errors_exit_2(
-    capsys: pytest.CaptureFixture[str], stack: str, expected: str
-):
-    code, out, err = check(capsys, stack)
-    assert (code, out, err) == (2, "", expected)
+def line_of(text: str) -> int:
+    lines = (APP / "__main__.py").read_text().splitlines()
+    return next(n for n, line in enumerate(lines, start=1) if text in line)
+
+
+def test_check_program_error_exits_2(capsys: pytest.CaptureFixture[str]):
+    line = line_of("fixture program failure")
+    code, out, err = check(capsys, "broken")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: the program failed at __main__.py:{line}: RuntimeError: fixture program failure: "
+        "no subnets for service 'app'\n"
+    )
+
+
+def test_check_config_error_exits_2_with_the_problem_lines(capsys: pytest.CaptureFixture[str]):
+    line = line_of("raise ConfigError")
+    code, out, err = check(capsys, "badconfig")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: invalid stack config in Pulumi.badconfig.yaml (1 problem; raised at __main__.py:{line}):\n"
+        "  environment.LOG_LEVEL: required; set it to debug, info or warning\n"
+    )
 
 
 def test_check_bad_yaml_exits_2_with_file_and_line(capsys: pytest.CaptureFixture[str]):
@@ -343,3 +346,50 @@ def test_python_m_ops_program_error_is_not_a_traceback():
     assert broken.returncode == 2
     assert "Traceback" not in broken.stderr
     assert "__main__.py:13: RuntimeError: fixture program failure" in broken.stderr
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found.update(int(p) for p in text)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc to find the pack process")
+def test_sigterm_reaps_the_pack_and_exits_143():
+    import signal
+    import time
+
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    argv = [
+        sys.executable,
+        "-m",
+        "ops",
+        "check",
+        "--stack",
+        "slow",
+        "--project-dir",
+        str(APP),
+        "--pack-dir",
+        str(PACK),
+    ]
+    proc = subprocess.Popen(
+        argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        packs: set[int] = set()
+        while not packs and time.monotonic() < deadline:
+            time.sleep(0.2)
+            packs = _children(proc.pid)
+        assert packs, "the pack process never started"
+        time.sleep(1.0)  # the program is sleeping inside run_program now
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 143
+    assert err.strip().endswith("error: terminated (SIGTERM)")
+    assert all(_gone(pid) for pid in packs)

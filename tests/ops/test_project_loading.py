@@ -35,7 +35,7 @@ def test_project_value_applies_when_the_stack_has_none() -> None:
 
 
 def test_list_stacks() -> None:
-    assert list_stacks(FIXTURE) == ["advisory", "badconfig", "badyaml", "broken", "dev", "leaky"]
+    assert list_stacks(FIXTURE) == ["advisory", "badconfig", "badyaml", "broken", "dev", "leaky", "slow"]
 
 
 def test_missing_stack_lists_the_stacks_that_exist() -> None:
@@ -43,7 +43,7 @@ def test_missing_stack_lists_the_stacks_that_exist() -> None:
         load_stack(FIXTURE, "staging")
     assert str(info.value) == (
         f"stack 'staging' not found: no Pulumi.staging.yaml in {FIXTURE}; "
-        "stacks: advisory, badconfig, badyaml, broken, dev, leaky"
+        "stacks: advisory, badconfig, badyaml, broken, dev, leaky, slow"
     )
 
 
