@@ -82,6 +82,7 @@ def test_outputs_are_aws_shaped_and_resolved(plan: Plan) -> None:
     assert out["nested"]["count"] == 2
     assert out["nested"]["role"].startswith("arn:aws:iam::123456789012:role/task-role-")
     assert len(out["generated"]) == 24
+    assert out["existingSgId"] == "sg-0123456789abcdef0"  # Resource.get is answered, not recorded
 
 
 def param_name(plan: Plan) -> str:
