@@ -1,10 +1,12 @@
 """Container images: a full URI, an existing ECR repository + tag, or a build context built and pushed with
 `awsx.ecr.Image` into a repository this program creates (immutable tags, scan on push, protected), tagged
-with the git commit SHA (`GITHUB_SHA` in CI, else `git rev-parse HEAD`).
+with the git commit SHA (`GITHUB_SHA` in CI, else `git rev-parse HEAD`); the repository keeps the newest
+images and expires older ones.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -21,6 +23,23 @@ ECR_URI = re.compile(
     r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/(?P<repo>[^:@]+)(?:[:@].*)?$"
 )
 PLATFORM = {"x86_64": "linux/amd64", "arm64": "linux/arm64"}
+KEEP_IMAGES = 30  # built images kept per repository (one per commit deployed); older ones expire
+
+
+def lifecycle_policy(keep: int = KEEP_IMAGES) -> str:
+    """ECR lifecycle policy: keep the newest `keep` images, expire the rest (storage is billed per GB)."""
+    return json.dumps(
+        {
+            "rules": [
+                {
+                    "rulePriority": 1,
+                    "description": f"Keep the newest {keep} images",
+                    "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": keep},
+                    "action": {"type": "expire"},
+                }
+            ]
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -115,6 +134,12 @@ def resolve_image(
         force_delete=False,
         tags=dict(tags),
         opts=pulumi.ResourceOptions(parent=parent, protect=True),
+    )
+    aws.ecr.LifecyclePolicy(
+        f"{name}-repo-lifecycle",
+        repository=repository.name,
+        policy=lifecycle_policy(),
+        opts=pulumi.ResourceOptions(parent=parent),
     )
     image = awsx.ecr.Image(
         f"{name}-image",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from program_support import (
     ECS_SERVICE,
@@ -322,3 +324,19 @@ def test_service_waits_for_the_mount_targets_and_its_scaling_target_for_the_serv
     for target in of_type(plan, MOUNT_TARGET):
         assert target.urn in service.depends_on, f"{service.urn} must wait for {target.urn}"
     assert service.urn in one(plan, TARGET, "api-scaling").depends_on
+
+
+def test_built_image_repository_expires_old_images(plan: Plan) -> None:
+    policy = one(plan, "aws:ecr/lifecyclePolicy:LifecyclePolicy", "api-repo-lifecycle")
+    assert policy.parent == one(plan, SERVICE, "api").urn, policy.urn
+    assert one(plan, REPOSITORY, "api-repo").urn in policy.depends_on, policy.urn
+    assert json.loads(policy.inputs["policy"]) == {
+        "rules": [
+            {
+                "rulePriority": 1,
+                "description": "Keep the newest 30 images",
+                "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 30},
+                "action": {"type": "expire"},
+            }
+        ]
+    }
