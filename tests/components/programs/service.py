@@ -1,5 +1,7 @@
 """Component program: a FargateService using every feature, and a plain internal one."""
 
+from typing import Any
+
 import pulumi
 
 from components import containers as cdefs
@@ -29,7 +31,7 @@ from components.storage import EfsAccessPoint, EfsVolume
 STACK_SECRET = "stack@secret/value-0123456789"
 SECRET_ARN = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:prod/db-Ab12Cd"
 KMS = "arn:aws:kms:eu-west-2:123456789012:key/11111111-2222-3333-4444-555555555555"
-COMMON = dict(
+COMMON: dict[str, Any] = dict(
     cluster_arn="arn:aws:ecs:eu-west-2:123456789012:cluster/main",
     cluster_name="main",
     vpc_id="vpc-0123456789abcdef0",
