@@ -24,7 +24,7 @@ from components.naming import IAM_ROLE_LOGICAL_NAME_LIMIT, bounded_name
 
 PolicyDocument = dict[str, Any]
 
-# ssmmessages and logs:DescribeLogGroups have no resource-level permissions: AWS requires "*".
+# The ssmmessages channel actions have no resource-level permissions: AWS requires "*".
 EXEC_CHANNEL_ACTIONS = (
     "ssmmessages:CreateControlChannel",
     "ssmmessages:CreateDataChannel",
@@ -272,10 +272,12 @@ def task_policy(
             )
             statements.append(
                 {
+                    # The exec agent looks its log group up; DescribeLogGroups is authorized on the
+                    # account's log-group ARNs, so it need not be granted on "*".
                     "Sid": "ExecFindLogGroup",
                     "Effect": "Allow",
                     "Action": "logs:DescribeLogGroups",
-                    "Resource": "*",
+                    "Resource": f"arn:{partition}:logs:{region}:{account_id}:log-group:*",
                 }
             )
     if not statements:

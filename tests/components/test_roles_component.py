@@ -181,6 +181,9 @@ def test_exec_adds_the_session_channel_to_the_task_role_only(plan: Plan) -> None
     assert task["ExecSessionLogs"]["Resource"] == [
         "arn:aws:logs:eu-west-2:123456789012:log-group:exec:log-stream:*"
     ]
+    assert task["ExecFindLogGroup"]["Resource"] == "arn:aws:logs:eu-west-2:123456789012:log-group:*"
+    wildcards = [s["Sid"] for s in task.values() if s["Resource"] == "*"]
+    assert wildcards == ["ExecChannel"], "only the ssmmessages channel actions may use Resource *"
     execution = policy_document(one(plan, ROLE_POLICY, "api-iam-exec"))
     assert not any("ssmmessages" in json.dumps(s) for s in execution["Statement"])
 
