@@ -85,4 +85,5 @@ def plan_document(stack_config: StackConfig, plan: Plan) -> dict[str, Any]:
         "resources": [resource_document(r) for r in plan.resources],
         "outputs": {k: (SECRET_MASK if k in secret_outputs else v) for k, v in plan.outputs.items()},
         "secretOutputs": list(plan.secret_outputs),
+        "messages": list(plan.messages),
     }

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import gc
+import logging
 import os
 import runpy
 import sys
@@ -58,6 +59,7 @@ class Plan:
     outputs: dict[str, Any]  # resolved stack exports (secrets unwrapped)
     secret_outputs: tuple[str, ...] = ()
     region: str = ""  # the stack's aws:region as the mocks used it
+    messages: tuple[str, ...] = ()  # what the program logged with pulumi.log.info/warn ("warning: ...")
     _by_urn: dict[str, RecordedResource] = field(default_factory=dict, repr=False, compare=False)
 
     def of_type(self, type_token: str) -> list[RecordedResource]:
@@ -242,6 +244,26 @@ def _make_recording_monitor(
     return RecordingMonitor()
 
 
+# --------------------------------------------------------------------------------------------- engine log
+
+
+class _EngineLog(logging.Handler):
+    """Collects what the program logs through the engine (pulumi.log.info/warn/error) under mocks."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[tuple[int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append((record.levelno, record.getMessage()))
+
+    def logger(self) -> logging.Logger:
+        logger = logging.Logger("ops.recording.engine", logging.INFO)  # unregistered: private to this run
+        logger.addHandler(self)
+        logger.propagate = False
+        return logger
+
+
 # --------------------------------------------------------------------------------------------- errors
 
 
@@ -395,6 +417,7 @@ def _run(
     mocks.project, mocks.stack = project, stack  # type: ignore[attr-defined]
     records: list[RecordedResource] = []
     monitor = _make_recording_monitor(mocks, records, on_resource)
+    engine_log = _EngineLog()
 
     loop = asyncio.new_event_loop()
     loop.set_default_executor(_InlineExecutor())
@@ -403,7 +426,9 @@ def _run(
     try:
         settings.ROOT.set(None)
         pulumi.runtime.set_all_config(dict(config), list(secret_keys))
-        pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
+        pulumi.runtime.set_mocks(
+            mocks, project=project, stack=stack, preview=False, monitor=monitor, logger=engine_log.logger()
+        )
         root = settings.get_root_resource()
         with _program_environment(program_dir), _lean_sdk():
             try:
@@ -414,7 +439,14 @@ def _run(
     finally:
         asyncio.set_event_loop(None)
         loop.close()
-    return Plan(project, stack, _tree_order(records), outputs, secret_outputs, region)
+    errors = [text for level, text in engine_log.lines if level >= logging.ERROR]
+    if errors:
+        # As with the CLI: a program that logs an error fails, even though it ran to the end.
+        raise ProgramError("the program logged an error: " + "; ".join(errors), "")
+    messages = tuple(
+        f"{'warning' if level >= logging.WARNING else 'info'}: {text}" for level, text in engine_log.lines
+    )
+    return Plan(project, stack, _tree_order(records), outputs, secret_outputs, region, messages=messages)
 
 
 def run_program(

@@ -118,6 +118,7 @@ def render_plan(stack_config: StackConfig, plan: Plan, *, colour: bool = False) 
             else:
                 rows.extend([key, _value(v)] for key, v in _flatten(name, value))
         lines += table(["NAME", "VALUE"], rows)
+    lines += _messages(plan, style)
     if stack_config.secret_keys:
         lines += [
             "",
@@ -127,6 +128,13 @@ def render_plan(stack_config: StackConfig, plan: Plan, *, colour: bool = False) 
             ),
         ]
     return "\n".join(lines) + "\n"
+
+
+def _messages(plan: Plan, style: _Style) -> list[str]:
+    """What the program logged (pulumi.log.info/warn)."""
+    if not plan.messages:
+        return []
+    return ["", style("Program messages", "bold"), *(f"  {m}" for m in plan.messages)]
 
 
 # ------------------------------------------------------------------------------------------------- check
@@ -157,6 +165,7 @@ def render_check(result: Any, *, colour: bool = False) -> str:
         f"{result.pack_name or '?'} {result.pack_version} ({len(result.policies)} policies), "
         f"config {result.policy_config_file.name if result.policy_config_file else 'defaults'}",
     ]
+    lines += _messages(plan, style)
     for level in ("mandatory", "advisory", "remediate"):
         found = result.at_level(level)
         if not found:

@@ -81,6 +81,8 @@ def test_plan_json_records_exactly_the_registered_resources(
     )
     assert "Plan of check-fixture/dev (eu-west-2): 5 resources (5 custom, 0 components)" in out
     assert "aws:ecs/taskDefinition:TaskDefinition      1" in out
+    assert "\nProgram messages\n  info: fixture: one service, app\n" in out
+    assert doc["messages"] == ["info: fixture: one service, app"]
     assert tree(APP) == before  # nothing written into the project
 
 

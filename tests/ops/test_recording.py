@@ -130,6 +130,16 @@ def test_exception_inside_apply_points_at_the_callback() -> None:
     assert info.value.location == f"__main__.py:{line_of(APP, 'failure inside apply')}"
 
 
+def test_engine_log_messages_are_kept_and_a_logged_error_fails(plan: Plan) -> None:
+    assert plan.messages == ("warning: fixture: this stack has no NAT gateway",)
+    with pytest.raises(ProgramError) as info:
+        run_app(fail="logged")
+    assert (
+        info.value.message
+        == "the program logged an error: fixture: the certificate ARN is not in this region"
+    )
+
+
 def test_config_error_keeps_its_problem_lines() -> None:
     program = FIXTURES / "config_error_app" / "__main__.py"
     with pytest.raises(ProgramConfigError) as info:
