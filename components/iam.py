@@ -33,7 +33,7 @@ EXEC_CHANNEL_ACTIONS = (
 )
 
 
-def trust_policy(account_id: str, partition: str = "aws") -> PolicyDocument:
+def trust_policy(account_id: str) -> PolicyDocument:
     """Only ECS tasks of this account may assume the role (confused-deputy guard)."""
     return {
         "Version": "2012-10-17",
@@ -42,10 +42,9 @@ def trust_policy(account_id: str, partition: str = "aws") -> PolicyDocument:
                 "Effect": "Allow",
                 "Principal": {"Service": "ecs-tasks.amazonaws.com"},
                 "Action": "sts:AssumeRole",
-                "Condition": {
-                    "StringEquals": {"aws:SourceAccount": account_id},
-                    "ArnLike": {"aws:SourceArn": f"arn:{partition}:ecs:*:{account_id}:*"},
-                },
+                # aws:SourceAccount only: ECS documents aws:SourceArn for task roles, and an execution role
+                # that fails to be assumed stops every task from starting.
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
             }
         ],
     }
@@ -327,9 +326,7 @@ class ServiceRoles(pulumi.ComponentResource):
         super().__init__("fargate-platform:index:ServiceRoles", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(args.tags)
-        trust = _json(
-            pulumi.Output.from_input(args.account_id).apply(lambda a: trust_policy(a, args.partition))
-        )
+        trust = _json(pulumi.Output.from_input(args.account_id).apply(trust_policy))
 
         self.execution_role = aws.iam.Role(
             bounded_name(f"{name}-exec", IAM_ROLE_LOGICAL_NAME_LIMIT),

@@ -29,10 +29,7 @@ def test_trust_policy_is_ecs_tasks_of_this_account_only() -> None:
                 "Effect": "Allow",
                 "Principal": {"Service": "ecs-tasks.amazonaws.com"},
                 "Action": "sts:AssumeRole",
-                "Condition": {
-                    "StringEquals": {"aws:SourceAccount": ACCOUNT},
-                    "ArnLike": {"aws:SourceArn": f"arn:aws:ecs:*:{ACCOUNT}:*"},
-                },
+                "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
             }
         ],
     }
