@@ -395,3 +395,36 @@ def test_sigterm_reaps_the_pack_and_exits_143():
     assert proc.returncode == 143
     assert err.strip().endswith("error: terminated (SIGTERM)")
     assert all(_gone(pid) for pid in packs)
+
+
+@pytest.mark.skipif(
+    not (REAL_PACK / "pricing.py").is_file(), reason="the real pricing module is not there yet"
+)
+def test_unknown_region_is_reported_not_guessed(capsys: pytest.CaptureFixture[str], tmp_path: Path):
+    import shutil
+
+    project = tmp_path / "app"
+    shutil.copytree(APP, project, ignore=shutil.ignore_patterns("__pycache__"))
+    stack = (
+        (project / "Pulumi.dev.yaml").read_text().replace("aws:region: eu-west-2", "aws:region: ap-south-1")
+    )
+    (project / "Pulumi.dev.yaml").write_text(stack)
+    code = main(
+        [
+            "check",
+            "--stack",
+            "dev",
+            "--project-dir",
+            str(project),
+            "--pack-dir",
+            str(REAL_PACK),
+            "--json",
+            str(tmp_path / "r.json"),
+        ]
+    )
+    out, _ = capsys.readouterr()
+    assert code in (0, 1)  # the fixture app breaks some of the real pack's rules; the cost part is tested
+    assert "Cost estimate\n  not available: No prices for region 'ap-south-1'; supported regions:" in out
+    assert json.loads((tmp_path / "r.json").read_text())["cost"]["error"].startswith(
+        "No prices for region 'ap-south-1'"
+    )
