@@ -28,6 +28,7 @@ LEVEL_ORDER = ("mandatory", "advisory", "remediate", "disabled")
 class CostResult:
     estimate: Any = None  # policy/pricing.py's Estimate
     error: str = ""  # why there is no estimate (unknown region, no pricing.py)
+    budget: float | None = None  # maxMonthlyUsd of the budget policy, when the pack has one
 
 
 @dataclass
@@ -188,6 +189,8 @@ def run_check(
     budget = effective.get(BUDGET_POLICY, {}).get("properties", {})
     region = str(budget.get("region") or "") or stack_config.region
     cost = estimate_cost(pack_dir, plan, region, budget)
+    limit = budget.get("maxMonthlyUsd")
+    cost.budget = float(limit) if isinstance(limit, int | float) and not isinstance(limit, bool) else None
     timings["cost"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - started
     order = {level: i for i, level in enumerate(LEVEL_ORDER)}

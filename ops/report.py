@@ -200,7 +200,8 @@ def render_cost(cost: Any, *, colour: bool = False) -> list[str]:
     lines += table(
         ["RESOURCE", "ITEM", "QUANTITY", "UNIT", "UNIT PRICE", "MONTHLY"], rows, align_right=[2, 4, 5], wrap=1
     )
-    lines.append(style(f"  Total: {_money(estimate.total)} per month", "bold"))
+    budget = f" (budget {_money(cost.budget)})" if cost.budget is not None else ""
+    lines.append(style(f"  Total: {_money(estimate.total)} per month", "bold") + budget)
     assumptions = ", ".join(f"{k}={v:g}" for k, v in estimate.to_json()["assumptions"].items())
     width = _width()
     lines += textwrap.wrap(
@@ -258,7 +259,8 @@ def check_document(result: Any) -> dict[str, Any]:
             ],
         },
         "diagnostics": diagnostics,
-        "cost": cost.estimate.to_json() if cost.estimate is not None else {"error": cost.error},
+        "cost": (cost.estimate.to_json() if cost.estimate is not None else {"error": cost.error})
+        | {"budget": cost.budget},
         "plan": plan_document(result.stack_config, result.plan),
         "timingsSeconds": {k: round(v, 3) for k, v in result.timings.items()},
     }

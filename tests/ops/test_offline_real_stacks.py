@@ -34,7 +34,12 @@ def test_check_passes_with_a_cost_estimate(capsys: pytest.CaptureFixture[str], t
     assert cost["total"] > 0 and cost["lineItems"]
     assert cost["total"] == pytest.approx(sum(i["monthly"] for i in cost["lineItems"]), abs=0.05)
     assert "Cost estimate (eu-west-2, USD per month)" in out
-    assert f"Total: ${cost['total']:,.2f} per month" in out
+    assert f"Total: ${cost['total']:,.2f} per month (budget ${cost['budget']:,.2f})" in out
+    assert cost["total"] <= cost["budget"]
+    configured = json.loads((ROOT / "policy" / "config" / f"{stack}.json").read_text())
+    budget_config = configured.get("monthly-cost-budget")
+    if isinstance(budget_config, dict) and "maxMonthlyUsd" in budget_config:
+        assert cost["budget"] == budget_config["maxMonthlyUsd"]
     assert out.rstrip().endswith("(exit 0)")
 
 
