@@ -149,7 +149,7 @@ def test_check_clean_exits_0(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     assert doc["policyPack"]["name"] == "check-fixture-pack"
     assert doc["policyPack"]["configFile"] == str(PACK / "config" / "dev.json")
     assert doc["plan"]["summary"]["resources"] == 5
-    assert doc["cost"] == {"error": f"{PACK / 'pricing.py'} does not exist"}
+    assert doc["cost"] == {"error": f"{PACK / 'pricing.py'} does not exist", "budget": None}
     assert tree(APP) | {f"pack/{p}" for p in tree(PACK)} == before
 
 
