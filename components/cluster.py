@@ -68,8 +68,8 @@ class Cluster(pulumi.ComponentResource):
     exec_log_group: aws.cloudwatch.LogGroup | None
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        check_cluster_args(args)  # before anything is registered
         super().__init__("fargate-platform:index:Cluster", name, None, opts)
-        check_cluster_args(args)
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(args.tags)
 

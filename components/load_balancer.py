@@ -127,8 +127,8 @@ class LoadBalancer(pulumi.ComponentResource):
     rules: dict[str, aws.lb.ListenerRule]
 
     def __init__(self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        check_load_balancer_args(args)  # before anything is registered
         super().__init__("fargate-platform:index:LoadBalancer", name, None, opts)
-        check_load_balancer_args(args)
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(args.tags)
 

@@ -114,8 +114,8 @@ class Network(pulumi.ComponentResource):
     peers_security_group: aws.ec2.SecurityGroup | None
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        check_network_args(args)  # before anything is registered
         super().__init__("fargate-platform:index:Network", name, None, opts)
-        check_network_args(args)
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(args.tags)
 

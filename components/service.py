@@ -21,13 +21,14 @@ import pulumi_aws as aws
 from components import containers as cdefs
 from components.cluster import CapacityShare
 from components.iam import EfsMountAccess, ServiceRoles, ServiceRolesArgs, TaskPermissions
-from components.images import ImageSource, resolve_image
+from components.images import BuildImage, ImageSource, resolve_image
 from components.secrets import (
     SecretRef,
     SecretsManagerRef,
     SsmParameterRef,
     StoredRef,
     StoredSecret,
+    check_stored_secrets,
     create_parameters,
     secrets_manager_value_from,
     ssm_parameter_arn,
@@ -212,6 +213,15 @@ def check_service_args(name: str, args: FargateServiceArgs) -> None:
                     f"Container `{container.name}` of `{name}` uses secret `{stored.key}`, which the service "
                     "does not define."
                 )
+    check_stored_secrets(args.stored_secrets)
+    if any(v.file_system_id is None for v in args.efs_volumes) and args.subnet_count < 1:
+        raise ValueError(f"Service `{name}` creates an EFS file system, which needs at least one subnet.")
+    built = [c.name for c in args.containers if isinstance(c.image, BuildImage)]
+    if built and not args.image_tag:
+        raise ValueError(
+            f"Service `{name}` builds the image of {', '.join(built)}: an image tag (the git SHA) is "
+            "required."
+        )
     # The container guard clauses run here on plain values, before any resource (images and secret ARNs
     # are Outputs, so placeholders stand in for them).
     cdefs.check_container_specs([_plain_spec(c, args.enable_execute_command) for c in args.containers])
@@ -248,8 +258,8 @@ class FargateService(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: FargateServiceArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_service_args(name, args)  # before anything is registered
         super().__init__("fargate-platform:index:FargateService", name, None, opts)
-        check_service_args(name, args)
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(args.tags)
         main = args.containers[0]

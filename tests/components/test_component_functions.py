@@ -10,7 +10,7 @@ import pytest
 
 from components.cluster import CapacityShare, ClusterArgs, check_cluster_args
 from components.containers import MountPoint
-from components.images import ImageUri, ecr_repository_arn_from_uri, git_sha
+from components.images import BuildImage, ImageUri, ecr_repository_arn_from_uri, git_sha
 from components.load_balancer import LoadBalancerArgs, Route, assign_priorities, check_load_balancer_args
 from components.naming import ALB_LOGICAL_NAME_LIMIT, bounded_name, stack_label
 from components.network import (
@@ -40,6 +40,7 @@ from components.service import (
     FargateServiceArgs,
     check_service_args,
 )
+from components.storage import EfsVolume
 
 # ---------------------------------------------------------------------------------------------- secrets
 
@@ -386,3 +387,20 @@ def test_subnet_mask_rejects_a_vpc_too_small() -> None:
         "cidr_block 10.0.0.0/26 cannot hold 12 subnets of at least /28: use a larger VPC range or fewer "
         "availability zones."
     )
+
+
+def test_service_guards_cover_secrets_storage_and_builds() -> None:
+    composed = {"url": ComposedSecret("${pw}", {"${pw}": Placeholder("pw")})}
+    with pytest.raises(ValueError) as err:
+        check_service_args("svc", service_args(stored_secrets=composed))
+    assert str(err.value) == (
+        "Composed secret `url` refers to `pw`, which is not a generated or stack secret of this service."
+    )
+    with pytest.raises(ValueError) as err:
+        check_service_args("svc", service_args(efs_volumes=[EfsVolume("data")], subnet_count=0))
+    assert str(err.value) == "Service `svc` creates an EFS file system, which needs at least one subnet."
+    built = [ContainerArgs(name="app", image=BuildImage("./app"), port=80)]
+    with pytest.raises(ValueError) as err:
+        check_service_args("svc", service_args(containers=built))
+    assert str(err.value) == "Service `svc` builds the image of app: an image tag (the git SHA) is required."
+    check_service_args("svc", service_args(containers=built, image_tag="abc123"))
