@@ -265,10 +265,15 @@ def test_prod_log_groups_are_protected(prod_plan: Plan) -> None:
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_every_resource_belongs_to_a_component(stack: str, request: pytest.FixtureRequest) -> None:
     plan: Plan = request.getfixturevalue(f"{stack}_plan")
-    components = {r.urn for r in plan.resources if not r.custom}
+    components = {r.urn: r for r in plan.resources if not r.custom}
     for resource in plan.resources:
         if resource.custom:
             assert resource.parent in components, f"{resource.urn} has no component parent"
+        if resource.parent:
+            parent = components[resource.parent]
+            assert resource.name.startswith(f"{parent.name}-"), (
+                f"{resource.urn} is not named after {parent.name}"
+            )
     top = sorted((r.type, r.name) for r in plan.resources if r.parent == "")
     assert [t for t, _ in top if not t.startswith("fargate-platform:index:")] == []
 
