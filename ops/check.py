@@ -19,6 +19,7 @@ from typing import Any
 from ops.pack_feed import PackFeed
 from ops.project import StackConfig, load_stack
 from ops.recording import Plan, RecordedResource, run_program
+from ops.secret_leaks import find_leaks
 
 BUDGET_POLICY = "monthly-cost-budget"
 LEVEL_ORDER = ("mandatory", "advisory", "remediate", "disabled")
@@ -193,6 +194,7 @@ def run_check(
     cost.budget = float(limit) if isinstance(limit, int | float) and not isinstance(limit, bool) else None
     timings["cost"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - started
+    diagnostics += find_leaks(plan, stack_config)  # what only the offline run can see (see secret_leaks.py)
     order = {level: i for i, level in enumerate(LEVEL_ORDER)}
     diagnostics.sort(key=lambda d: (order.get(d.enforcement_level, 9), d.policy_name, d.urn))
     return CheckResult(

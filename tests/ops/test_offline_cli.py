@@ -177,10 +177,11 @@ def test_check_secret_in_environment_exits_1_naming_the_variable(
 ):
     code, out, _ = check(capsys, "leaky", "--json", str(tmp_path / "r.json"))
     assert code == 1
-    assert "MANDATORY (1)" in out and "DB_PASSWORD" in out
-    assert "FAILED: 1 mandatory, 0 advisory violations (exit 1)" in out
+    assert "MANDATORY (2)" in out and "DB_PASSWORD" in out
+    assert "FAILED: 2 mandatory, 0 advisory violations (exit 1)" in out
     doc = json.loads((tmp_path / "r.json").read_text())
-    assert doc["exitCode"] == 1 and doc["counts"] == {"mandatory": 1, "advisory": 0, "remediate": 0}
+    assert doc["exitCode"] == 1 and doc["counts"] == {"mandatory": 2, "advisory": 0, "remediate": 0}
+    urn = "urn:pulumi:leaky::check-fixture::aws:ecs/taskDefinition:TaskDefinition::app-task"
     assert doc["diagnostics"] == [
         {
             "policy": "fixture-no-secret-env",
@@ -189,10 +190,24 @@ def test_check_secret_in_environment_exits_1_naming_the_variable(
             "message": "Container 'app' environment variable DB_PASSWORD must come from `secrets` (SSM or "
             "Secrets Manager), not a plain value.",
             "description": "Checks that task definitions keep secrets out of the environment.",
-            "urn": "urn:pulumi:leaky::check-fixture::aws:ecs/taskDefinition:TaskDefinition::app-task",
+            "urn": urn,
             "resourceType": "aws:ecs/taskDefinition:TaskDefinition",
             "resourceName": "app-task",
-        }
+        },
+        {  # the offline run's own check: it knows which values were secret config
+            "policy": "secret-config-in-plaintext",
+            "policyPack": "ops-check (built in)",
+            "enforcementLevel": "mandatory",
+            "message": "TaskDefinition 'app-task' input containerDefinitions[0].environment[1].value "
+            "(environment variable DB_PASSWORD) must not contain the secret config check-fixture:dbPassword: "
+            "AWS keeps resource inputs in plain text; store it in an SSM SecureString parameter or Secrets "
+            "Manager and reference it (for a container, through `secrets` with valueFrom).",
+            "description": "Checks that secret stack config (`secure:` values) never reaches a resource "
+            "input AWS keeps in plain text.",
+            "urn": urn,
+            "resourceType": "aws:ecs/taskDefinition:TaskDefinition",
+            "resourceName": "app-task",
+        },
     ]
 
 
@@ -201,7 +216,11 @@ def test_real_pack_catches_the_secret_in_the_environment_and_prices_the_stack(ca
     code, out, _ = check(capsys, "leaky", "--json", str(tmp_path / "r.json"), pack=REAL_PACK)
     assert code == 1
     doc = json.loads((tmp_path / "r.json").read_text())
-    mandatory = [d for d in doc["diagnostics"] if d["enforcementLevel"] == "mandatory"]
+    mandatory = [
+        d
+        for d in doc["diagnostics"]
+        if d["enforcementLevel"] == "mandatory" and d["policyPack"] == "fargate-platform"
+    ]
     assert any("DB_PASSWORD" in d["message"] and d["resourceName"] == "app-task" for d in mandatory)
     assert doc["cost"]["region"] == "us-east-1" and doc["cost"]["total"] > 0
     assert "Cost estimate (us-east-1, USD per month)" in out and "Total: $" in out
@@ -313,8 +332,8 @@ def test_coloured_report_marks_levels(monkeypatch: pytest.MonkeyPatch):
 
     result = run_check(APP, "leaky", pack_dir=PACK)
     coloured = render_check(result, colour=True)
-    assert "\x1b[1;31mMANDATORY (1)\x1b[0m" in coloured
-    assert "\x1b[1;31mFAILED: 1 mandatory, 0 advisory violations (exit 1)\x1b[0m" in coloured
+    assert "\x1b[1;31mMANDATORY (2)\x1b[0m" in coloured
+    assert "\x1b[1;31mFAILED: 2 mandatory, 0 advisory violations (exit 1)\x1b[0m" in coloured
     assert "\x1b[" not in render_check(result, colour=False)
 
 
