@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,13 +22,22 @@ from typing import Any
 SECRET_PLACEHOLDER_PREFIX = "offline-secret-"
 DEFAULT_REGION = "us-east-1"
 
-# Pulumi.yaml config types and the Python types of YAML values that satisfy them.
-_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "integer": (int,),
-    "boolean": (bool,),
-    "array": (list,),
-}
+
+def _matches_type(value: Any, declared: str) -> bool:
+    """The CLI's check of a stack value against a declared type: it sees a scalar as its text, a structured
+    value as data (so `"8000"` is an integer and `"true"` a boolean). Unknown type names are not checked."""
+    if declared == "array":
+        return isinstance(value, list)
+    if declared not in ("string", "integer", "boolean"):
+        return True
+    if isinstance(value, dict | list):
+        return False
+    text = _to_config_string(value)
+    if declared == "integer":
+        return re.fullmatch(r"[+-]?\d+", text) is not None
+    if declared == "boolean":
+        return text in ("true", "false")
+    return True
 
 
 class ProjectError(Exception):
@@ -120,9 +130,10 @@ def _replace_secure(value: Any, key: str) -> tuple[Any, bool]:
 def _project_declarations(
     block: Any, project: str
 ) -> tuple[dict[str, Any], dict[str, str], set[str], set[str]]:
-    """From Pulumi.yaml's `config:` block: values/defaults, declared types, required keys and every declared
-    project key. As the CLI: a project key declared without a default must be set by each stack; a key of
-    another namespace (`aws:region`) takes `value:`, never `default:`."""
+    """From Pulumi.yaml's `config:` block: values/defaults, declared types, required keys and keys declared
+    `secret: true`. As the CLI: a project key declared without a default must be set by each stack; a key of
+    another namespace (`aws:region`) takes `value:`, never `default:`. (The CLI does not reject stack keys
+    the block does not declare, and neither do we.)"""
     if block is None:
         return {}, {}, set(), set()
     if not isinstance(block, dict):
@@ -130,30 +141,30 @@ def _project_declarations(
     defaults: dict[str, Any] = {}
     types: dict[str, str] = {}
     required: set[str] = set()
-    declared: set[str] = set()
+    secret: set[str] = set()
     declaration_keys = {"type", "description", "default", "value", "secret", "items"}
     for key, decl in block.items():
         full = _full_key(str(key), project)
         own = full.split(":", 1)[0] == project
-        if own:
-            declared.add(full)
         if isinstance(decl, dict) and decl and set(decl) <= declaration_keys:
             if not own and "default" in decl:
                 raise ProjectError(
                     f"Pulumi.yaml: config key {key!r} is not namespaced by the project and should not define "
                     "a default value; use `value:` instead of `default:`"
                 )
-            if "value" in decl:
-                defaults[full] = decl["value"]
-            elif "default" in decl:
+            if "default" in decl:  # the CLI prefers `default` when both are given
                 defaults[full] = decl["default"]
+            elif "value" in decl:
+                defaults[full] = decl["value"]
             elif own:
                 required.add(full)
             if isinstance(decl.get("type"), str):
                 types[full] = decl["type"]
+            if decl.get("secret") is True:
+                secret.add(full)
         else:
             defaults[full] = decl  # short form `key: value`
-    return defaults, types, required, declared
+    return defaults, types, required, secret
 
 
 def load_stack(project_dir: Path, stack: str) -> StackConfig:
@@ -193,7 +204,8 @@ def load_stack(project_dir: Path, stack: str) -> StackConfig:
     if not isinstance(stack_values, dict):
         raise ProjectError(f"{stack_file.name}: `config` must be a mapping of key → value")
 
-    defaults, types, required, declared = _project_declarations(project_doc.get("config"), project)
+    defaults, types, required, declared_secret = _project_declarations(project_doc.get("config"), project)
+    stack_values_full = {_full_key(str(k), project) for k in stack_values}
     values: dict[str, Any] = dict(defaults)
     secret_keys: list[str] = []
     for key, value in stack_values.items():
@@ -204,26 +216,21 @@ def load_stack(project_dir: Path, stack: str) -> StackConfig:
             secret_keys.append(full)
 
     problems = []
-    if declared:
-        for key in stack_values:
-            full = _full_key(str(key), project)
-            if full.split(":", 1)[0] == project and full not in declared:
-                problems.append(
-                    f"{stack_file.name}: config {full!r} is not declared in Pulumi.yaml's config block; "
-                    "fix the key's spelling or declare it"
-                )
     for key in sorted(required - set(values)):
         problems.append(f"{stack_file.name}: missing required config {key!r}; set it in the stack file")
-    for key, declared in types.items():
-        expected = _TYPES.get(declared)
-        if expected is None or key not in values or key in secret_keys:
-            continue
-        value = values[key]
-        ok = isinstance(value, expected) and not (declared == "integer" and isinstance(value, bool))
-        if not ok:
+    for key in sorted(declared_secret - set(secret_keys)):
+        if key in stack_values_full:
             problems.append(
-                f"{stack_file.name}: config {key!r} must be of type {declared} (declared in Pulumi.yaml), "
-                f"got {json.dumps(value)}"
+                f"{stack_file.name}: config {key!r} must be encrypted as it is declared secret in "
+                "Pulumi.yaml; set it with `pulumi config set --secret`"
+            )
+    for key, declared_type in types.items():
+        if key not in values or key in secret_keys:
+            continue
+        if not _matches_type(values[key], declared_type):
+            problems.append(
+                f"{stack_file.name}: config {key!r} must be of type {declared_type} (declared in "
+                f"Pulumi.yaml), got {json.dumps(values[key])}"
             )
     if problems:
         raise ProjectError("\n".join(problems))

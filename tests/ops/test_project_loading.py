@@ -92,16 +92,41 @@ def test_required_project_key_missing(tmp_path: Path) -> None:
     )
 
 
-def test_wrong_type_and_undeclared_key(tmp_path: Path) -> None:
-    stack = "config:\n  demo:owner: me\n  demo:port: eighty\n  demo:prot: 80\n"
+def test_wrong_types_as_the_cli_sees_them(tmp_path: Path) -> None:
+    stack = "config:\n  demo:owner: {name: me}\n  demo:port: eighty\n  demo:prot: 80\n"
     with pytest.raises(ProjectError) as info:
         load_stack(write_project(tmp_path, PROJECT, "dev", stack), "dev")
     assert str(info.value).splitlines() == [
-        "Pulumi.dev.yaml: config 'demo:prot' is not declared in Pulumi.yaml's config block; "
-        "fix the key's spelling or declare it",
         "Pulumi.dev.yaml: config 'demo:port' must be of type integer (declared in Pulumi.yaml), "
         'got "eighty"',
+        "Pulumi.dev.yaml: config 'demo:owner' must be of type string (declared in Pulumi.yaml), "
+        'got {"name": "me"}',
     ]
+
+
+def test_scalars_are_checked_as_text_like_the_cli(tmp_path: Path) -> None:
+    # The CLI reads "8000" as an integer and 8000 as a string; undeclared keys are not errors.
+    stack = 'config:\n  demo:owner: 8000\n  demo:port: "8000"\n  demo:undeclared: 1\n'
+    cfg = load_stack(write_project(tmp_path, PROJECT, "dev", stack), "dev")
+    assert (cfg.config["demo:owner"], cfg.config["demo:port"], cfg.config["demo:undeclared"]) == (
+        "8000",
+        "8000",
+        "1",
+    )
+
+
+def test_declared_secret_must_be_encrypted(tmp_path: Path) -> None:
+    project = PROJECT + "  apiKey:\n    type: string\n    secret: true\n    default: none\n"
+    with pytest.raises(ProjectError) as info:
+        load_stack(
+            write_project(tmp_path, project, "dev", "config:\n  demo:owner: me\n  demo:apiKey: k\n"), "dev"
+        )
+    assert str(info.value) == (
+        "Pulumi.dev.yaml: config 'demo:apiKey' must be encrypted as it is declared secret in Pulumi.yaml; "
+        "set it with `pulumi config set --secret`"
+    )
+    stack = "config:\n  demo:owner: me\n  demo:apiKey:\n    secure: v1:abc\n"
+    assert load_stack(write_project(tmp_path, project, "dev", stack), "dev").secret_keys == ("demo:apiKey",)
 
 
 def test_other_namespace_must_use_value_not_default(tmp_path: Path) -> None:
