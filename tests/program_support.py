@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import urllib.parse
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,31 @@ def walk_strings(value: Any, path: str = "") -> Iterable[tuple[str, str]]:
             yield from walk_strings(v, f"{path}[{i}]")
     elif isinstance(value, str):
         yield path, value
+
+
+def is_secret_path(resource: RecordedResource, path: str) -> bool:
+    return any(path == p or path.startswith((f"{p}.", f"{p}[")) for p in resource.secret_paths)
+
+
+def recorded_secret_values(plan: Plan, extra: Iterable[str] = ()) -> set[str]:
+    """Every value recorded as a Pulumi secret (plus `extra`), and their URL-encoded forms."""
+    values: set[str] = set(extra)
+    for resource in plan.resources:
+        for path, value in walk_strings(resource.inputs):
+            if is_secret_path(resource, path):
+                values.add(value)
+    return values | {urllib.parse.quote(v, safe="") for v in values}
+
+
+def plaintext_leaks(plan: Plan, values: Iterable[str], min_length: int = 8) -> list[str]:
+    """`<urn> <path>` of every plaintext input that contains one of `values` (short values ignored)."""
+    needles = {v for v in values if len(v) >= min_length}
+    return [
+        f"{resource.urn} {path}"
+        for resource in plan.resources
+        for path, text in walk_strings(resource.inputs)
+        if not is_secret_path(resource, path) and any(v in text for v in needles)
+    ]
 
 
 MINIMAL_SERVICE: dict[str, Any] = {

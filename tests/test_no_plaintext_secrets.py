@@ -15,6 +15,8 @@ from program_support import (
     container_definitions,
     minimal_platform,
     of_type,
+    plaintext_leaks,
+    recorded_secret_values,
     run_platform,
     walk_strings,
 )
@@ -69,17 +71,7 @@ def plan() -> Plan:
 
 
 def secret_values(plan: Plan) -> set[str]:
-    """Every value recorded as a Pulumi secret, the stack secret, and their URL-encoded forms."""
-    values: set[str] = {STACK_SECRET}
-    for resource in plan.resources:
-        for path, value in walk_strings(resource.inputs):
-            if is_secret_path(resource, path):
-                values.add(value)
-    return values | {urllib.parse.quote(v, safe="") for v in values}
-
-
-def is_secret_path(resource: RecordedResource, path: str) -> bool:
-    return any(path == p or path.startswith((f"{p}.", f"{p}[")) for p in resource.secret_paths)
+    return recorded_secret_values(plan, extra=(STACK_SECRET,))
 
 
 def test_every_kind_of_stored_secret_is_a_secure_string_secret(plan: Plan) -> None:
@@ -106,15 +98,8 @@ def test_every_kind_of_stored_secret_is_a_secure_string_secret(plan: Plan) -> No
 
 
 def test_no_secret_value_in_any_plaintext_input(plan: Plan) -> None:
-    values = {v for v in secret_values(plan) if len(v) >= 8}
-    assert len(values) >= 5, values
-    leaks = [
-        f"{resource.urn} {path}"
-        for resource in plan.resources
-        for path, text in walk_strings(resource.inputs)
-        if not is_secret_path(resource, path) and any(v in text for v in values)
-    ]
-    assert leaks == []
+    assert len({v for v in secret_values(plan) if len(v) >= 8}) >= 5
+    assert plaintext_leaks(plan, secret_values(plan)) == []
 
 
 def test_containers_receive_secrets_only_as_value_from_arns(plan: Plan) -> None:
@@ -163,11 +148,4 @@ def test_the_leak_check_would_catch_a_leak(plan: Plan) -> None:
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_stack_plans_have_no_plaintext_secrets(stack: str, request: pytest.FixtureRequest) -> None:
     stack_plan: Plan = request.getfixturevalue(f"{stack}_plan")
-    values = {v for v in secret_values(stack_plan) if len(v) >= 8 and v != STACK_SECRET}
-    leaks = [
-        f"{resource.urn} {path}"
-        for resource in stack_plan.resources
-        for path, text in walk_strings(resource.inputs)
-        if not is_secret_path(resource, path) and any(v in text for v in values)
-    ]
-    assert leaks == []
+    assert plaintext_leaks(stack_plan, recorded_secret_values(stack_plan)) == []

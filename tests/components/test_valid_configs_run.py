@@ -15,7 +15,15 @@ from typing import Any
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from program_support import ECS_SERVICE, ROOT, assert_task_definitions_valid, of_type, run_platform
+from program_support import (
+    ECS_SERVICE,
+    ROOT,
+    assert_task_definitions_valid,
+    of_type,
+    plaintext_leaks,
+    recorded_secret_values,
+    run_platform,
+)
 
 from config import ConfigError, load_config
 
@@ -191,3 +199,4 @@ def test_valid_configs_run_through_the_components(base: str, mutations: list[Mut
     plan = run_platform(raw, stack=f"fuzz-{base}", stack_secrets=secrets)
     assert len(of_type(plan, ECS_SERVICE)) == len(cfg.services), [m.__name__ for m in mutations]
     assert assert_task_definitions_valid(plan) == len(cfg.services)
+    assert plaintext_leaks(plan, recorded_secret_values(plan, extra=secrets.values())) == []
