@@ -106,7 +106,7 @@ def test_dev_stack_stays_small() -> None:
     monthly = 730 * (vcpu * 0.013968 + gib * 0.001533 + tasks * 0.005 + 0.02646 + 2 * 0.005)
     assert cfg.network.nat_gateways == "none"
     assert all(s.autoscaling is None for s in cfg.services.values())
-    assert monthly == pytest.approx(43.24, abs=0.01)
+    assert monthly == pytest.approx(40.69, abs=0.01)
     assert monthly <= 45
 
 
