@@ -447,3 +447,17 @@ def test_unknown_region_is_reported_not_guessed(capsys: pytest.CaptureFixture[st
     assert json.loads((tmp_path / "r.json").read_text())["cost"]["error"].startswith(
         "No prices for region 'ap-south-1'"
     )
+
+
+def test_a_rule_that_crashes_exits_2_naming_the_error(capsys: pytest.CaptureFixture[str]):
+    code, out, err = check(capsys, "dev", pack=FIXTURES / "crashing_pack")
+    assert (code, out) == (2, "")
+    assert err.startswith("error: the policy pack failed:\n  policy pack Analyze failed: ")
+    assert "'containerDefinitions parsed wrong in fixture rule'" in err
+
+
+def test_missing_policy_config_file_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path):
+    missing = tmp_path / "nope.json"
+    code, _, err = check(capsys, "dev", "--policy-config", str(missing))
+    assert code == 2
+    assert err.startswith(f"error: invalid policy config: {missing}: cannot read the policy config file")
