@@ -399,3 +399,7 @@ class ServiceRoles(pulumi.ComponentResource):
         self.register_outputs(
             {"executionRoleArn": self.execution_role.arn, "taskRoleArn": self.task_role.arn}
         )
+
+    def policies(self) -> list[aws.iam.RolePolicy]:
+        """The inline policies of both roles: what a task needs in place before it starts."""
+        return [self.execution_policy, *([self.task_policy] if self.task_policy is not None else [])]

@@ -398,6 +398,9 @@ class FargateService(pulumi.ComponentResource):
                     routing_policy="MULTIVALUE",
                     dns_records=[aws.servicediscovery.ServiceDnsConfigDnsRecordArgs(ttl=10, type="A")],
                 ),
+                # ECS deregisters task instances asynchronously; without this a destroy or replacement can
+                # fail with "Service contains registered instances" (hashicorp/terraform-provider-aws#4853).
+                force_destroy=True,
                 tags=tags,
                 opts=child,
             )
@@ -451,10 +454,14 @@ class FargateService(pulumi.ComponentResource):
             tags=tags,
             opts=pulumi.ResourceOptions(
                 parent=self,
+                # The task definition names only the roles: their inline policies must exist before the
+                # first task starts (image pull, secrets, logs, EFS mounts), or the first deployment's tasks
+                # fail with AccessDenied and can trip the circuit breaker.
                 depends_on=[
                     *args.depends_on,
                     *(args.routing.dependencies if args.routing else ()),
                     *(target for m in efs_mounts for target in m.mount_targets),
+                    *self.roles.policies(),
                 ],
                 # Autoscaling owns the running count once it is on.
                 ignore_changes=["desiredCount"] if args.autoscaling is not None else None,

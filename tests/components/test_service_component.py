@@ -340,3 +340,16 @@ def test_built_image_repository_expires_old_images(plan: Plan) -> None:
             }
         ]
     }
+
+
+def test_service_waits_for_the_inline_policies_of_its_roles(plan: Plan) -> None:
+    # The task definition references only the role ARNs; tasks started before the policies exist fail.
+    for name, policies in (("api", ["api-iam-exec", "api-iam-task"]), ("worker", ["worker-iam-exec"])):
+        service = one(plan, ECS_SERVICE, f"{name}-service")
+        for policy in policies:
+            urn = one(plan, ROLE_POLICY, policy).urn
+            assert urn in service.depends_on, f"{service.urn} must wait for {urn}"
+
+
+def test_discovery_service_can_be_deleted_with_registered_instances(plan: Plan) -> None:
+    assert one(plan, DISCOVERY, "api-discovery").inputs["forceDestroy"] is True
