@@ -565,7 +565,10 @@ class SecretSource(_Model):
     ssm_parameter: str | None = Field(
         default=None, description="Existing SSM parameter: name (/app/key) or ARN."
     )
-    secrets_manager: str | None = Field(default=None, description="Existing Secrets Manager secret ARN.")
+    secrets_manager: str | None = Field(
+        default=None,
+        description="Existing Secrets Manager secret: its complete ARN (name + `-` + 6 characters).",
+    )
     json_key: str | None = Field(default=None, description="Key inside a JSON Secrets Manager secret.")
     template: str | None = Field(
         default=None,

@@ -99,8 +99,10 @@ REGION = r"[a-z]{2}(?:-[a-z]+)+-\d"
 PARTITION = r"aws(?:-cn|-us-gov)?"
 CERT_ARN_RE = re.compile(rf"^arn:{PARTITION}:acm:{REGION}:{ACCOUNT}:certificate/[A-Za-z0-9-]+\Z")
 SECRET_ARN_RE = re.compile(
-    rf"^arn:{PARTITION}:secretsmanager:{REGION}:{ACCOUNT}:secret:[A-Za-z0-9/_+=.@-]+\Z"
+    rf"^arn:{PARTITION}:secretsmanager:{REGION}:{ACCOUNT}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{{6}}\Z"
 )
+"""A complete secret ARN, with the 6 random characters Secrets Manager appends to the name: the execution
+role is granted exactly this ARN, and IAM does not match a partial ARN against the secret's real one."""
 SSM_ARN_RE = re.compile(rf"^arn:{PARTITION}:ssm:{REGION}:{ACCOUNT}:parameter/[A-Za-z0-9/_.-]+\Z")
 SSM_NAME_RE = re.compile(r"^/?[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*\Z")
 S3_ARN_RE = re.compile(
@@ -401,8 +403,9 @@ def check_secret_source(src: SecretSource) -> list[Issue]:
         issues.append(
             (
                 ("secretsManager",),
-                f"{src.secrets_manager!r} is not a Secrets Manager ARN; use "
-                "arn:aws:secretsmanager:<region>:<account>:secret:<name>",
+                f"{src.secrets_manager!r} is not a complete Secrets Manager ARN; use "
+                "arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters> as the console "
+                "shows it",
             )
         )
     if src.json_key is not None and not re.match(r"^[A-Za-z0-9_.-]{1,256}\Z", src.json_key):

@@ -671,8 +671,22 @@ RULE_CASES: list[tuple[str, Any, list[str]]] = [
         "secrets manager arn",
         lambda r: svc(r)["secrets"].update(X={"secretsManager": "prod/db"}),
         [
-            "services.backend.secrets.X.secretsManager: 'prod/db' is not a Secrets Manager ARN; use "
-            "arn:aws:secretsmanager:<region>:<account>:secret:<name>"
+            "services.backend.secrets.X.secretsManager: 'prod/db' is not a complete Secrets Manager ARN; "
+            "use arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters> as the console "
+            "shows it"
+        ],
+    ),
+    (
+        # IAM would not match a partial ARN: the execution role could not read the secret at task start.
+        "partial secrets manager arn",
+        lambda r: svc(r)["secrets"].update(
+            X={"secretsManager": "arn:aws:secretsmanager:eu-west-2:123456789012:secret:prod/db"}
+        ),
+        [
+            "services.backend.secrets.X.secretsManager: "
+            "'arn:aws:secretsmanager:eu-west-2:123456789012:secret:prod/db' is not a complete Secrets "
+            "Manager ARN; use arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters> as "
+            "the console shows it"
         ],
     ),
     (
