@@ -604,6 +604,13 @@ class SecretSource(_Model):
 
 
 
+def check_timeout_below_interval(timeout: int, interval: int) -> None:
+    """Health checks (container and ALB): a check must time out before the next one starts."""
+    if timeout >= interval:
+        message = f"{timeout} must be less than interval {interval}; lower timeout or raise interval"
+        raise ConfigProblems([(("timeout",), message)])
+
+
 class ContainerHealthCheck(_Model):
     """A container health check (Docker HEALTHCHECK run by ECS)."""
 
@@ -632,16 +639,7 @@ class ContainerHealthCheck(_Model):
 
     @model_validator(mode="after")
     def _rules(self) -> ContainerHealthCheck:
-        if self.timeout >= self.interval:
-            raise ConfigProblems(
-                [
-                    (
-                        ("timeout",),
-                        f"{self.timeout} must be less than interval {self.interval}; "
-                        "lower timeout or raise interval",
-                    )
-                ]
-            )
+        check_timeout_below_interval(self.timeout, self.interval)
         return self
 
 
@@ -680,16 +678,7 @@ class HealthCheckConfig(_Model):
 
     @model_validator(mode="after")
     def _rules(self) -> HealthCheckConfig:
-        if self.timeout >= self.interval:
-            raise ConfigProblems(
-                [
-                    (
-                        ("timeout",),
-                        f"{self.timeout} must be less than interval {self.interval}; "
-                        "lower timeout or raise interval",
-                    )
-                ]
-            )
+        check_timeout_below_interval(self.timeout, self.interval)
         return self
 
     def alb_keys_set(self) -> list[str]:
