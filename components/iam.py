@@ -50,6 +50,16 @@ def trust_policy(account_id: str) -> PolicyDocument:
     }
 
 
+def statement(
+    sid: str, action: str | list[str], resource: str | list[str], condition: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """One Allow statement (a single action or resource stays a string, as written)."""
+    out: dict[str, Any] = {"Sid": sid, "Effect": "Allow", "Action": action, "Resource": resource}
+    if condition:
+        out["Condition"] = condition
+    return out
+
+
 def execution_policy(
     *,
     log_group_arns: Sequence[str],
@@ -59,61 +69,30 @@ def execution_policy(
     kms_key_arns: Sequence[str] = (),
 ) -> PolicyDocument:
     """What ECS needs to start this service's tasks, and nothing else."""
-    statements: list[dict[str, Any]] = [
-        {
-            "Sid": "WriteLogs",
-            "Effect": "Allow",
-            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-            "Resource": sorted(f"{arn}:log-stream:*" for arn in set(log_group_arns)),
-        }
+    statements = [
+        statement(
+            "WriteLogs",
+            ["logs:CreateLogStream", "logs:PutLogEvents"],
+            sorted(f"{arn}:log-stream:*" for arn in set(log_group_arns)),
+        )
     ]
     if ecr_repository_arns:
         statements += [
-            {
-                # GetAuthorizationToken is account-wide: it supports no resource restriction.
-                "Sid": "EcrLogin",
-                "Effect": "Allow",
-                "Action": "ecr:GetAuthorizationToken",
-                "Resource": "*",
-            },
-            {
-                "Sid": "PullImages",
-                "Effect": "Allow",
-                "Action": [
-                    "ecr:BatchCheckLayerAvailability",
-                    "ecr:BatchGetImage",
-                    "ecr:GetDownloadUrlForLayer",
-                ],
-                "Resource": sorted(set(ecr_repository_arns)),
-            },
+            # GetAuthorizationToken is account-wide: it supports no resource restriction.
+            statement("EcrLogin", "ecr:GetAuthorizationToken", "*"),
+            statement(
+                "PullImages",
+                ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                sorted(set(ecr_repository_arns)),
+            ),
         ]
-    if ssm_parameter_arns:
-        statements.append(
-            {
-                "Sid": "ReadParameters",
-                "Effect": "Allow",
-                "Action": "ssm:GetParameters",
-                "Resource": sorted(set(ssm_parameter_arns)),
-            }
-        )
-    if secret_arns:
-        statements.append(
-            {
-                "Sid": "ReadSecrets",
-                "Effect": "Allow",
-                "Action": "secretsmanager:GetSecretValue",
-                "Resource": sorted(set(secret_arns)),
-            }
-        )
-    if kms_key_arns:
-        statements.append(
-            {
-                "Sid": "DecryptSecrets",
-                "Effect": "Allow",
-                "Action": "kms:Decrypt",
-                "Resource": sorted(set(kms_key_arns)),
-            }
-        )
+    for sid, action, arns in (
+        ("ReadParameters", "ssm:GetParameters", ssm_parameter_arns),
+        ("ReadSecrets", "secretsmanager:GetSecretValue", secret_arns),
+        ("DecryptSecrets", "kms:Decrypt", kms_key_arns),
+    ):
+        if arns:
+            statements.append(statement(sid, action, sorted(set(arns))))
     return {"Version": "2012-10-17", "Statement": statements}
 
 
@@ -177,15 +156,7 @@ def task_policy(
         sid: str, actions: list[str], resources: list[str], condition: dict[str, Any] | None = None
     ) -> None:
         if resources:
-            statement: dict[str, Any] = {
-                "Sid": sid,
-                "Effect": "Allow",
-                "Action": sorted(set(actions)),
-                "Resource": sorted(set(resources)),
-            }
-            if condition:
-                statement["Condition"] = condition
-            statements.append(statement)
+            statements.append(statement(sid, sorted(set(actions)), sorted(set(resources)), condition))
 
     whole_buckets = sorted({_s3_parts(a)[0] for a in p.s3 if not _s3_parts(a)[1]})
     add("ListBuckets", ["s3:GetBucketLocation", "s3:ListBucket"], whole_buckets)
@@ -245,40 +216,29 @@ def task_policy(
         actions = ["elasticfilesystem:ClientMount"] + (
             [] if access.read_only else ["elasticfilesystem:ClientWrite"]
         )
-        statement: dict[str, Any] = {
-            "Sid": f"MountEfs{index}",
-            "Effect": "Allow",
-            "Action": actions,
-            "Resource": access.file_system_arn,
-        }
-        if access.access_point_arn:
-            statement["Condition"] = {
-                "StringEquals": {"elasticfilesystem:AccessPointArn": access.access_point_arn}
-            }
-        statements.append(statement)
-    if exec_enabled:
-        statements.append(
-            {"Sid": "ExecChannel", "Effect": "Allow", "Action": list(EXEC_CHANNEL_ACTIONS), "Resource": "*"}
+        condition = (
+            {"StringEquals": {"elasticfilesystem:AccessPointArn": access.access_point_arn}}
+            if access.access_point_arn
+            else None
         )
+        statements.append(statement(f"MountEfs{index}", actions, access.file_system_arn, condition))
+    if exec_enabled:
+        statements.append(statement("ExecChannel", list(EXEC_CHANNEL_ACTIONS), "*"))
         if exec_log_group_arn:
-            statements.append(
-                {
-                    "Sid": "ExecSessionLogs",
-                    "Effect": "Allow",
-                    "Action": ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
-                    "Resource": [f"{exec_log_group_arn}:log-stream:*"],
-                }
-            )
-            statements.append(
-                {
-                    # The exec agent looks its log group up; DescribeLogGroups is authorized on the
-                    # account's log-group ARNs, so it need not be granted on "*".
-                    "Sid": "ExecFindLogGroup",
-                    "Effect": "Allow",
-                    "Action": "logs:DescribeLogGroups",
-                    "Resource": f"arn:{partition}:logs:{region}:{account_id}:log-group:*",
-                }
-            )
+            statements += [
+                statement(
+                    "ExecSessionLogs",
+                    ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+                    [f"{exec_log_group_arn}:log-stream:*"],
+                ),
+                # The exec agent looks its log group up; DescribeLogGroups is authorized on the account's
+                # log-group ARNs, so it need not be granted on "*".
+                statement(
+                    "ExecFindLogGroup",
+                    "logs:DescribeLogGroups",
+                    f"arn:{partition}:logs:{region}:{account_id}:log-group:*",
+                ),
+            ]
     if not statements:
         return None
     return {"Version": "2012-10-17", "Statement": statements}
