@@ -102,6 +102,31 @@ def check_network_args(args: NetworkArgs) -> None:
             raise ValueError(f"Service `{svc}` accepts traffic, so it needs a port.")
 
 
+def _tcp_rule(
+    rule: type[aws.vpc.SecurityGroupIngressRule] | type[aws.vpc.SecurityGroupEgressRule],
+    logical: str,
+    group: pulumi.Input[str],
+    peer: pulumi.Input[str],
+    port: int,
+    description: str,
+    *,
+    tags: Mapping[str, pulumi.Input[str]],
+    opts: pulumi.ResourceOptions,
+) -> None:
+    """One TCP port between two security groups: `group` holds the rule, `peer` is the other side."""
+    rule(
+        logical,
+        security_group_id=group,
+        referenced_security_group_id=peer,
+        ip_protocol="tcp",
+        from_port=port,
+        to_port=port,
+        description=description,
+        tags=dict(tags),
+        opts=opts,
+    )
+
+
 class Network(pulumi.ComponentResource):
     """The VPC (new or existing) and the security groups of the load balancer and of each service."""
 
@@ -195,41 +220,20 @@ class Network(pulumi.ComponentResource):
             )
         for svc, ingress in args.services.items():
             task_sg_id = self.service_security_groups[svc].id
-            if ingress.from_load_balancer and ingress.port is not None:
-                aws.vpc.SecurityGroupIngressRule(
-                    f"{name}-{svc}-from-alb",
-                    security_group_id=task_sg_id,
-                    referenced_security_group_id=alb_sg_id,
-                    ip_protocol="tcp",
-                    from_port=ingress.port,
-                    to_port=ingress.port,
-                    description=f"Load balancer to {svc} on {ingress.port}",
-                    tags=tags,
-                    opts=child,
-                )
-                aws.vpc.SecurityGroupEgressRule(
-                    f"{name}-alb-to-{svc}",
-                    security_group_id=alb_sg_id,
-                    referenced_security_group_id=task_sg_id,
-                    ip_protocol="tcp",
-                    from_port=ingress.port,
-                    to_port=ingress.port,
-                    description=f"Load balancer to {svc} on {ingress.port}",
-                    tags=tags,
-                    opts=child,
-                )
-            if ingress.from_peers and ingress.port is not None and self.peers_security_group is not None:
-                aws.vpc.SecurityGroupIngressRule(
-                    f"{name}-{svc}-from-peers",
-                    security_group_id=task_sg_id,
-                    referenced_security_group_id=self.peers_security_group.id,
-                    ip_protocol="tcp",
-                    from_port=ingress.port,
-                    to_port=ingress.port,
-                    description=f"Peer services to {svc} on {ingress.port} (service discovery)",
-                    tags=tags,
-                    opts=child,
-                )
+            port = ingress.port
+            if ingress.from_load_balancer and port is not None:
+                described = f"Load balancer to {svc} on {port}"
+                for rule, logical, group, peer in (
+                    (aws.vpc.SecurityGroupIngressRule, f"{name}-{svc}-from-alb", task_sg_id, alb_sg_id),
+                    (aws.vpc.SecurityGroupEgressRule, f"{name}-alb-to-{svc}", alb_sg_id, task_sg_id),
+                ):
+                    _tcp_rule(rule, logical, group, peer, port, described, tags=tags, opts=child)
+            if ingress.from_peers and port is not None and self.peers_security_group is not None:
+                described = f"Peer services to {svc} on {port} (service discovery)"
+                peers_sg_id = self.peers_security_group.id
+                logical = f"{name}-{svc}-from-peers"
+                rule = aws.vpc.SecurityGroupIngressRule
+                _tcp_rule(rule, logical, task_sg_id, peers_sg_id, port, described, tags=tags, opts=child)
             aws.vpc.SecurityGroupEgressRule(
                 f"{name}-{svc}-out",
                 security_group_id=task_sg_id,
