@@ -1410,9 +1410,22 @@ def load_stack_values(
             problems.append(
                 f"{shown}: stack secret was set in plain text; run pulumi config set --secret {shown} <value>"
             )
+    problems += _region_problems(cfg, values.get("aws:region"))
     if problems:
         raise ConfigError(problems)
     return cfg
+
+
+def _region_problems(cfg: PlatformConfig, region: Any) -> list[str]:
+    """Values that must be in the stack's own region (`aws:region`), when it is set."""
+    cert = cfg.load_balancer.certificate_arn
+    cert_region = cert.split(":")[3] if cert is not None else None
+    if not isinstance(region, str) or cert_region is None or cert_region == region:
+        return []
+    return [
+        f"loadBalancer.certificateArn: the certificate is in {cert_region} but aws:region is {region}; "
+        f"an ALB uses only ACM certificates of its own region, so request or import one in {region}"
+    ]
 
 
 def _stack_key(key: str, namespace: str) -> str:

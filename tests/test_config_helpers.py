@@ -215,6 +215,17 @@ def test_unknown_top_level_key_is_an_error() -> None:
     assert exc.value.problems == ["servces: unknown key; did you mean services?"]
 
 
+def test_certificate_must_be_in_the_stack_region() -> None:
+    values = _stack_values("Pulumi.prod.yaml")
+    assert load_stack_values(values, []).load_balancer.certificate_arn is not None  # eu-west-2 in both
+    with pytest.raises(ConfigError) as exc:
+        load_stack_values(values | {"aws:region": "us-east-1"}, [])
+    assert exc.value.problems == [
+        "loadBalancer.certificateArn: the certificate is in eu-west-2 but aws:region is us-east-1; an ALB "
+        "uses only ACM certificates of its own region, so request or import one in us-east-1"
+    ]
+
+
 def test_stack_secret_must_be_set_and_secret() -> None:
     raw = good()
     svc(raw)["secrets"]["DJANGO_KEY"] = {"stackSecret": "djangoKey"}
