@@ -356,9 +356,10 @@ class PolicyPackRunner:
         stream = proc.popen.stdout
         if stream is None:
             return
+        fd = stream.fileno()  # close() joins this thread before it closes the pipe, so fd stays ours
         with contextlib.suppress(OSError, ValueError):
             while True:
-                chunk = os.read(stream.fileno(), 65536)
+                chunk = os.read(fd, 65536)
                 if not chunk:
                     return
                 if len(proc.stdout_buffer) < 1_000_000:
@@ -367,13 +368,17 @@ class PolicyPackRunner:
     def stderr(self) -> str:
         """What the pack wrote to stderr so far (the last 8,000 characters)."""
         proc = self._proc
-        if proc is None or proc.stderr_file.closed:
+        if proc is None:
             return ""
+        # The pack writes through the same open file (one shared offset): read with pread, which never
+        # moves that offset, so a concurrent write from the pack cannot land over what it wrote before.
         with self._lock:
-            pos = proc.stderr_file.tell()
-            proc.stderr_file.seek(0)
-            data = proc.stderr_file.read()
-            proc.stderr_file.seek(pos)
+            if proc.stderr_file.closed:
+                return ""
+            fd = proc.stderr_file.fileno()
+            size = os.fstat(fd).st_size
+            start = max(0, size - 4 * _STDERR_TAIL)  # enough bytes for the last characters, even UTF-8
+            data = os.pread(fd, size - start, start)
         return data.decode("utf-8", "replace")[-_STDERR_TAIL:]
 
     @property
@@ -401,12 +406,15 @@ class PolicyPackRunner:
                 popen.wait()
         else:
             _signal_group(popen.pid, signal.SIGKILL)  # children it may have left behind
-        if popen.stdout is not None:
+        # The pack's group is gone, so its stdout is at EOF and the drain thread ends: wait for it before the
+        # pipe is closed (a closed descriptor number is reused at once, e.g. by the next pack's pipe).
+        if proc.drain is not None:
+            proc.drain.join(timeout=10)
+        if popen.stdout is not None and (proc.drain is None or not proc.drain.is_alive()):
             with contextlib.suppress(OSError):
                 popen.stdout.close()
-        if proc.drain is not None:
-            proc.drain.join(timeout=1)
-        proc.stderr_file.close()
+        with self._lock:
+            proc.stderr_file.close()
         self.port = None
 
     def _require_proc(self) -> _Proc:

@@ -6,10 +6,12 @@ point.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -371,16 +373,32 @@ def test_python_m_ops_program_error_is_not_a_traceback():
 
 def _children(pid: int) -> set[int]:
     found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        text = (task / "children").read_text().split()
-        found.update(int(p) for p in text)
+    for task in _tasks(pid):
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):  # a thread that just ended
+            found.update(int(p) for p in (task / "children").read_text().split())
     return found
+
+
+def _tasks(pid: int) -> list[Path]:
+    try:
+        return list(Path(f"/proc/{pid}/task").iterdir())
+    except FileNotFoundError:  # the process ended
+        return []
+
+
+def _wait_for(condition: Any, timeout: float = 120.0) -> bool:
+    """Poll ``condition`` until it holds (True) or ``timeout`` s pass (False); no wait once it holds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc to find the pack process")
 def test_sigterm_reaps_the_pack_and_exits_143():
     import signal
-    import time
 
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     argv = [
@@ -399,15 +417,12 @@ def test_sigterm_reaps_the_pack_and_exits_143():
         argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
-        deadline = time.monotonic() + 60
-        packs: set[int] = set()
-        while not packs and time.monotonic() < deadline:
-            time.sleep(0.2)
-            packs = _children(proc.pid)
-        assert packs, "the pack process never started"
-        time.sleep(1.0)  # the program is sleeping inside run_program now
+        # The pack is spawned, then the thread that feeds it: once both exist the command is in (or about to
+        # enter) the program, which sleeps for a minute. Wherever SIGTERM lands from here on, it must unwind.
+        assert _wait_for(lambda: _children(proc.pid) and len(_tasks(proc.pid)) > 1), "no pack started"
+        packs = _children(proc.pid)
         proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=30)
+        _, err = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
             proc.kill()
