@@ -39,7 +39,7 @@ def test_environment_defaults(
 
 
 def test_prod_defaults_are_resilient() -> None:
-    raw = {
+    raw: dict[str, Any] = {
         k.removeprefix("fargate-platform:"): json.loads(v) if v[:1] in "{[" else v
         for k, v in _stack_values("Pulumi.prod.yaml", drop=("logs",)).items()
         if k.startswith("fargate-platform:")
