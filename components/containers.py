@@ -32,7 +32,11 @@ class HealthCheck:
 
 @dataclass(frozen=True)
 class Tmpfs:
-    """A memory-backed writable path (`linuxParameters.tmpfs`); its size counts against container memory."""
+    """A memory-backed writable path (`linuxParameters.tmpfs`); its size counts against container memory.
+
+    Fargate accepts tmpfs since January 2026 (aws/containers-roadmap#736, closed as shipped; botocore's
+    LinuxParameters.tmpfs no longer carries the "not supported on Fargate" note). Older Fargate platform
+    versions rejected it: the services use platform version LATEST."""
 
     container_path: str
     size: int  # MiB
