@@ -20,6 +20,7 @@ import pulumi_aws as aws
 from components.naming import ALB_LOGICAL_NAME_LIMIT, bounded_name
 
 TLS13_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+INTERNAL_NAME_PREFIX = "alb-"  # the physical-name prefix of an ALB whose logical name begins with "internal-"
 MAX_CONDITION_VALUES = 5  # ALB: at most 5 match values per rule across its conditions
 
 
@@ -132,8 +133,12 @@ class LoadBalancer(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(args.tags)
 
+        logical = bounded_name(f"{name}-alb", ALB_LOGICAL_NAME_LIMIT)
         self.load_balancer = aws.lb.LoadBalancer(
-            bounded_name(f"{name}-alb", ALB_LOGICAL_NAME_LIMIT),
+            logical,
+            # AWS rejects load balancer names that begin with "internal-" (a stack named "internal…"):
+            # such an ALB gets a generated name instead of one derived from its logical name.
+            name_prefix=INTERNAL_NAME_PREFIX if logical.lower().startswith("internal-") else None,
             load_balancer_type="application",
             internal=False,
             subnets=args.subnet_ids,

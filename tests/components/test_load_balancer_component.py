@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from program_support import component_plan, of_type, one
+from program_support import component_plan, minimal_platform, of_type, one, run_platform
 
 from components.load_balancer import TLS13_POLICY
 from components.naming import ALB_LOGICAL_NAME_LIMIT
@@ -119,3 +119,16 @@ def test_logical_names_fit_the_32_character_aws_limit(plan: Plan) -> None:
         )
     long_tg = [tg for tg in of_type(plan, TG) if tg.inputs["tags"]["Service"] == "twenty-char-service1"]
     assert [tg.name for tg in long_tg] == ["review-stack-123456-3ec7"]
+
+
+def test_alb_of_a_stack_named_internal_gets_a_name_aws_accepts() -> None:
+    # "internal-alb-xxxxxxx" would be rejected: ALB names must not begin with "internal-".
+    plan = run_platform(minimal_platform(), stack="internal-tools")
+    alb = one(plan, ALB, "internal-tools-alb")
+    assert alb.inputs.get("namePrefix") == "alb-", alb.urn
+    assert "name" not in alb.inputs, alb.urn
+
+
+def test_other_albs_keep_their_derived_names(plan: Plan) -> None:
+    for alb in of_type(plan, ALB):
+        assert "namePrefix" not in alb.inputs, alb.urn
