@@ -92,8 +92,10 @@ def check_network_args(args: NetworkArgs) -> None:
             )
         kinds = 1 if args.vpc.nat_gateways == "none" else 2
         subnet_mask(args.vpc.cidr_block, kinds * args.vpc.availability_zones)
-    elif not args.vpc.public_subnet_ids:
+    elif not args.vpc.public_subnet_ids and any(i.from_load_balancer for i in args.services.values()):
         raise ValueError("An existing VPC needs public_subnet_ids for the load balancer.")
+    elif not args.vpc.public_subnet_ids and not args.vpc.private_subnet_ids:
+        raise ValueError("An existing VPC needs public_subnet_ids or private_subnet_ids for the tasks.")
     for port in args.load_balancer_ports:
         if port not in (80, 443):
             raise ValueError(f"The load balancer may only listen on 80 and 443, got {port}.")

@@ -370,3 +370,17 @@ def test_minimal_platform_runs(monkeypatch: pytest.MonkeyPatch) -> None:
         == 8080
     )
     assert Path(PROGRAM).name == "__main__.py"
+
+
+def test_existing_vpc_without_routes_needs_no_public_subnets() -> None:
+    # No route, so no ALB: private subnets alone are enough (the config accepts this, so must the program).
+    network = {
+        "vpcId": "vpc-0123456789abcdef0",
+        "privateSubnetIds": ["subnet-0a1b2c3d4e5f60011", "subnet-0a1b2c3d4e5f60012"],
+        "taskSubnets": "private",
+    }
+    worker = {"image": "nginx:1.27.2", "command": ["worker"]}
+    plan = run_platform(minimal_platform(network=network, services={"worker": worker}))
+    service = one(plan, ECS_SERVICE, "worker-service")
+    assert service.inputs["networkConfiguration"]["subnets"] == network["privateSubnetIds"]
+    assert of_type(plan, "aws:lb/loadBalancer:LoadBalancer") == []

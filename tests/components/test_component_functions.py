@@ -242,8 +242,15 @@ def test_load_balancer_guards(routes: list[Route], message: str) -> None:
             "availability_zones must be between 1 and 6, got 7.",
         ),
         (
-            NetworkArgs(vpc=ExistingVpcArgs("vpc-1", public_subnet_ids=[]), services={}),
+            NetworkArgs(
+                vpc=ExistingVpcArgs("vpc-1", public_subnet_ids=[], private_subnet_ids=["subnet-1"]),
+                services={"a": ServiceIngress(80, from_load_balancer=True)},
+            ),
             "An existing VPC needs public_subnet_ids for the load balancer.",
+        ),
+        (
+            NetworkArgs(vpc=ExistingVpcArgs("vpc-1", public_subnet_ids=[]), services={}),
+            "An existing VPC needs public_subnet_ids or private_subnet_ids for the tasks.",
         ),
         (
             NetworkArgs(vpc=NewVpcArgs(), services={}, load_balancer_ports=[8080]),
