@@ -456,7 +456,8 @@ class FargateService(pulumi.ComponentResource):
                 parent=self,
                 # The task definition names only the roles: their inline policies must exist before the
                 # first task starts (image pull, secrets, logs, EFS mounts), or the first deployment's tasks
-                # fail with AccessDenied and can trip the circuit breaker.
+                # fail ("ECS was unable to assume the role" / AccessDenied, cf. telia-oss/terraform-aws-ecs-
+                # fargate#58) and can trip the circuit breaker.
                 depends_on=[
                     *args.depends_on,
                     *(args.routing.dependencies if args.routing else ()),
