@@ -319,10 +319,7 @@ class ServiceRoles(pulumi.ComponentResource):
             )
         )
         self.execution_policy = aws.iam.RolePolicy(
-            f"{name}-exec",
-            role=self.execution_role.id,
-            policy=_json(execution_document),
-            opts=child,
+            f"{name}-exec", role=self.execution_role.id, policy=_json(execution_document), opts=child
         )
 
         # Whether a task policy exists is decided from plain values, never from Outputs.
@@ -350,10 +347,7 @@ class ServiceRoles(pulumi.ComponentResource):
                 )
             )
             self.task_policy = aws.iam.RolePolicy(
-                f"{name}-task",
-                role=self.task_role.id,
-                policy=_json(task_document),
-                opts=child,
+                f"{name}-task", role=self.task_role.id, policy=_json(task_document), opts=child
             )
 
         self.register_outputs(

@@ -177,12 +177,18 @@ class Network(pulumi.ComponentResource):
             self.public_subnet_ids = pulumi.Output.all(*args.vpc.public_subnet_ids).apply(list)
             self.private_subnet_ids = pulumi.Output.all(*args.vpc.private_subnet_ids).apply(list)
 
-        self.load_balancer_security_group = aws.ec2.SecurityGroup(
-            f"{name}-alb",
-            description="Load balancer: HTTP(S) from anywhere, out only to the service tasks",
-            vpc_id=self.vpc_id,
-            tags={**tags, "Name": f"{name}-alb"},
-            opts=child,
+        def security_group(logical: str, description: str) -> aws.ec2.SecurityGroup:
+            """A security group of the VPC without inline rules (every rule is its own resource)."""
+            return aws.ec2.SecurityGroup(
+                logical,
+                description=description,
+                vpc_id=self.vpc_id,
+                tags={**tags, "Name": logical},
+                opts=child,
+            )
+
+        self.load_balancer_security_group = security_group(
+            f"{name}-alb", "Load balancer: HTTP(S) from anywhere, out only to the service tasks"
         )
         alb_sg_id = self.load_balancer_security_group.id
         for port in sorted(set(args.load_balancer_ports)):
@@ -201,24 +207,17 @@ class Network(pulumi.ComponentResource):
                 )
 
         self.service_security_groups = {
-            svc: aws.ec2.SecurityGroup(
-                f"{name}-{svc}-tasks",
-                description=f"Tasks of {svc}: only from the load balancer and allowed peers",
-                vpc_id=self.vpc_id,
-                tags={**tags, "Name": f"{name}-{svc}-tasks"},
-                opts=child,
+            svc: security_group(
+                f"{name}-{svc}-tasks", f"Tasks of {svc}: only from the load balancer and allowed peers"
             )
             for svc in args.services
         }
         # Decided from plain values: a peers group only when some service accepts its peers.
         self.peers_security_group = None
         if any(i.from_peers and i.port is not None for i in args.services.values()):
-            self.peers_security_group = aws.ec2.SecurityGroup(
+            self.peers_security_group = security_group(
                 f"{name}-peers",
-                description="Every service task is a member; discoverable services admit it on their port",
-                vpc_id=self.vpc_id,
-                tags={**tags, "Name": f"{name}-peers"},
-                opts=child,
+                "Every service task is a member; discoverable services admit it on their port",
             )
         for svc, ingress in args.services.items():
             task_sg_id = self.service_security_groups[svc].id
