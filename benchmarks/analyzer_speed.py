@@ -12,7 +12,6 @@ IAM roles, an SSM parameter and an autoscaling target (10 resources x 100 servic
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -23,10 +22,21 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "tests" / "policy"))  # the tests' known-good resource inputs
+
+# tests/ is outside pyright's roots; the module is plain data builders, checked where the tests use it.
+from known_good import (  # noqa: E402  # pyright: ignore[reportMissingImports]
+    ACCOUNT,
+    REGION,
+    Good,
+    policy_document,
+    trust_policy,
+)
+
 from ops.analyzer import PackResource, PolicyPackPool, PolicyPackRunner, load_policy_config  # noqa: E402
 
 GOAL_SECONDS = 2.0
-ACCOUNT, REGION = "123456789012", "eu-west-2"
+GOOD = Good()
 PROJECT = "fargate-platform"
 
 
@@ -35,19 +45,15 @@ def _urn(stack: str, type_token: str, name: str) -> str:
 
 
 def _container(name: str, port: int) -> dict[str, Any]:
-    return {
-        "name": name,
-        "image": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{name}:1.4.2",
-        "essential": True,
-        "portMappings": [{"containerPort": port, "protocol": "tcp"}],
-        "readonlyRootFilesystem": True,
-        "user": "1000:1000",
-        "linuxParameters": {"capabilities": {"drop": ["ALL"]}},
-        "environment": [{"name": "LOG_LEVEL", "value": "info"}, {"name": "PORT", "value": str(port)}],
-        "secrets": [
+    return GOOD.container(
+        name=name,
+        image=f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{name}:1.4.2",
+        portMappings=[{"containerPort": port, "protocol": "tcp"}],
+        environment=[{"name": "LOG_LEVEL", "value": "info"}, {"name": "PORT", "value": str(port)}],
+        secrets=[
             {"name": "DATABASE_PASSWORD", "valueFrom": f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/{name}/db"}
         ],
-        "logConfiguration": {
+        logConfiguration={
             "logDriver": "awslogs",
             "options": {
                 "awslogs-group": f"/ecs/{name}",
@@ -55,76 +61,39 @@ def _container(name: str, port: int) -> dict[str, Any]:
                 "awslogs-stream-prefix": name,
             },
         },
-    }
+    )
 
 
 def service_resources(stack: str, i: int) -> list[PackResource]:
-    """The ten resources of one generated service."""
+    """The ten resources of one generated service: the tests' known-good inputs, named per service."""
     name = f"svc{i}"
-    role_doc = json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": "ecs-tasks.amazonaws.com"},
-                    "Action": "sts:AssumeRole",
-                }
-            ],
-        }
-    )
     tg_arn = f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/{name}/0123456789abcdef"
+    task_role_policy = policy_document(
+        {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": f"arn:aws:s3:::{name}-bucket/*"}
+    )
     specs: list[tuple[str, str, dict[str, Any]]] = [
         (
             "aws:ecs/taskDefinition:TaskDefinition",
             f"{name}-task",
-            {
-                "family": name,
-                "cpu": "512",
-                "memory": "1024",
-                "networkMode": "awsvpc",
-                "requiresCompatibilities": ["FARGATE"],
-                "executionRoleArn": f"arn:aws:iam::{ACCOUNT}:role/{name}-execution",
-                "taskRoleArn": f"arn:aws:iam::{ACCOUNT}:role/{name}-task",
-                "runtimePlatform": {"operatingSystemFamily": "LINUX", "cpuArchitecture": "X86_64"},
-                "containerDefinitions": json.dumps(
-                    [_container(name, 8000), _container(f"{name}-proxy", 9000)]
-                ),
-            },
+            GOOD.task_definition(
+                containers=[_container(name, 8000), _container(f"{name}-proxy", 9000)],
+                family=name,
+                cpu="512",
+                memory="1024",
+                executionRoleArn=f"arn:aws:iam::{ACCOUNT}:role/{name}-execution",
+                taskRoleArn=f"arn:aws:iam::{ACCOUNT}:role/{name}-task",
+            ),
         ),
         (
             "aws:ecs/service:Service",
             f"{name}-service",
-            {
-                "cluster": f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/main",
-                "taskDefinition": f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/{name}:1",
-                "desiredCount": 2,
-                "platformVersion": "LATEST",
-                "capacityProviderStrategies": [
-                    {"capacityProvider": "FARGATE", "weight": 1, "base": 1},
-                    {"capacityProvider": "FARGATE_SPOT", "weight": 3},
-                ],
-                "deploymentCircuitBreaker": {"enable": True, "rollback": True},
-                "networkConfiguration": {
-                    "subnets": ["subnet-0a1", "subnet-0b2"],
-                    "securityGroups": ["sg-0123"],
-                    "assignPublicIp": False,
-                },
-                "loadBalancers": [{"targetGroupArn": tg_arn, "containerName": name, "containerPort": 8000}],
-            },
+            GOOD.service(
+                name=name,
+                taskDefinition=f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/{name}:1",
+                loadBalancers=[{"targetGroupArn": tg_arn, "containerName": name, "containerPort": 8000}],
+            ),
         ),
-        (
-            "aws:lb/targetGroup:TargetGroup",
-            f"{name}-tg",
-            {
-                "port": 8000,
-                "protocol": "HTTP",
-                "targetType": "ip",
-                "vpcId": "vpc-0123",
-                "deregistrationDelay": 30,
-                "healthCheck": {"enabled": True, "path": "/health", "matcher": "200-399", "interval": 10},
-            },
-        ),
+        ("aws:lb/targetGroup:TargetGroup", f"{name}-tg", GOOD.target_group(port=8000)),
         (
             "aws:lb/listenerRule:ListenerRule",
             f"{name}-rule",
@@ -135,59 +104,31 @@ def service_resources(stack: str, i: int) -> list[PackResource]:
                 "conditions": [{"pathPattern": {"values": [f"/{name}/*"]}}],
             },
         ),
-        ("aws:cloudwatch/logGroup:LogGroup", f"{name}-logs", {"name": f"/ecs/{name}", "retentionInDays": 14}),
+        ("aws:cloudwatch/logGroup:LogGroup", f"{name}-logs", GOOD.log_group(name=f"/ecs/{name}")),
         (
             "aws:ec2/securityGroup:SecurityGroup",
             f"{name}-sg",
-            {
-                "vpcId": "vpc-0123",
-                "description": f"{name} tasks",
-                "ingress": [
+            GOOD.security_group(
+                description=f"{name} tasks",
+                ingress=[
                     {"protocol": "tcp", "fromPort": 8000, "toPort": 8000, "securityGroups": ["sg-0alb"]}
                 ],
-                "egress": [{"protocol": "-1", "fromPort": 0, "toPort": 0, "cidrBlocks": ["0.0.0.0/0"]}],
-            },
+            ),
         ),
-        ("aws:iam/role:Role", f"{name}-execution", {"assumeRolePolicy": role_doc}),
+        ("aws:iam/role:Role", f"{name}-execution", {"assumeRolePolicy": trust_policy()}),
         (
             "aws:iam/role:Role",
             f"{name}-task-role",
             {
-                "assumeRolePolicy": role_doc,
-                "inlinePolicies": [
-                    {
-                        "name": "s3",
-                        "policy": json.dumps(
-                            {
-                                "Version": "2012-10-17",
-                                "Statement": [
-                                    {
-                                        "Effect": "Allow",
-                                        "Action": ["s3:GetObject"],
-                                        "Resource": f"arn:aws:s3:::{name}-bucket/*",
-                                    }
-                                ],
-                            }
-                        ),
-                    }
-                ],
+                "assumeRolePolicy": trust_policy(),
+                "inlinePolicies": [{"name": "s3", "policy": task_role_policy}],
             },
         ),
-        (
-            "aws:ssm/parameter:Parameter",
-            f"{name}-db",
-            {"name": f"/{name}/db", "type": "SecureString", "value": "generated"},
-        ),
+        ("aws:ssm/parameter:Parameter", f"{name}-db", GOOD.ssm_parameter(name=f"/{name}/db")),
         (
             "aws:appautoscaling/target:Target",
             f"{name}-scaling",
-            {
-                "serviceNamespace": "ecs",
-                "scalableDimension": "ecs:service:DesiredCount",
-                "resourceId": f"service/main/{name}",
-                "minCapacity": 2,
-                "maxCapacity": 6,
-            },
+            GOOD.autoscaling_target(resourceId=f"service/main/{name}"),
         ),
     ]
     return [PackResource(t, n, _urn(stack, t, n), props) for t, n, props in specs]

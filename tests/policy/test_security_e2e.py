@@ -5,31 +5,19 @@ gives the SDK's advisory "can't run" diagnostic instead of a verdict."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from common import UNKNOWN_STRING as UNKNOWN
+from known_good import ACCOUNT, REGION, policy_document, trust_policy
 
 from ops.analyzer import PackResource, PolicyPackRunner, load_policy_config
 
 PACK = Path(__file__).resolve().parents[2] / "policy"
-ACCOUNT, REGION = "123456789012", "eu-west-2"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "ecs-tasks.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-)
+TRUST = trust_policy()
 
 
 @pytest.fixture(scope="module")
@@ -46,10 +34,6 @@ def res(type_token: str, name: str, props: dict[str, Any], deps: tuple[str, ...]
     return PackResource(type_token, name, urn, props, dependencies=deps)
 
 
-def policy(*statements: dict[str, Any]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
-
-
 def test_iam_stack_rule_over_grpc(prod: PolicyPackRunner) -> None:
     exec_role = res("aws:iam/role:Role", "web-exec", {"assumeRolePolicy": TRUST})
     task_role = res("aws:iam/role:Role", "web-task", {"assumeRolePolicy": TRUST})
@@ -61,10 +45,15 @@ def test_iam_stack_rule_over_grpc(prod: PolicyPackRunner) -> None:
         res(
             ROLE_POLICY,
             "web-exec",
-            {"role": "web-exec-1a2b3c4", "policy": policy(ecr_login)},
+            {"role": "web-exec-1a2b3c4", "policy": policy_document(ecr_login)},
             (exec_role.urn,),
         ),
-        res(ROLE_POLICY, "web-task", {"role": UNKNOWN, "policy": policy(everything)}, (task_role.urn,)),
+        res(
+            ROLE_POLICY,
+            "web-task",
+            {"role": UNKNOWN, "policy": policy_document(everything)},
+            (task_role.urn,),
+        ),
         res(
             "aws:ecs/taskDefinition:TaskDefinition",
             "web",

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import security_iam
 from common import UNKNOWN_STRING as UNKNOWN
-from conftest import ACCOUNT, REGION
+from known_good import ACCOUNT, REGION, policy_document, trust_policy
 
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
@@ -21,19 +21,6 @@ TASK = "aws:ecs/taskDefinition:TaskDefinition"
 
 BUCKET = "arn:aws:s3:::web-uploads/*"
 EXEC_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
-
-
-def trust(service: str = "ecs-tasks.amazonaws.com") -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}],
-        }
-    )
-
-
-def doc(*statements: dict[str, Any]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 def allow(action: Any, resource: Any = BUCKET, **extra: Any) -> dict[str, Any]:
@@ -49,10 +36,10 @@ class Stack:
 
     def __init__(self, run) -> None:
         self.run = run
-        self.task_doc = doc(
+        self.task_doc = policy_document(
             allow(["s3:GetObject", "s3:PutObject"]), allow(list(security_iam.ECS_EXEC_ACTIONS), "*")
         )
-        self.exec_doc = doc(
+        self.exec_doc = policy_document(
             allow("ecr:GetAuthorizationToken", "*"),
             allow(
                 ["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -62,12 +49,12 @@ class Stack:
         self.task_role_props: dict[str, Any] = {
             "name": "web-task",
             "arn": role_arn("web-task"),
-            "assumeRolePolicy": trust(),
+            "assumeRolePolicy": trust_policy(),
         }
         self.exec_role_props: dict[str, Any] = {
             "name": "web-execution",
             "arn": role_arn("web-execution"),
-            "assumeRolePolicy": trust(),
+            "assumeRolePolicy": trust_policy(),
         }
         self.task_definition_props: dict[str, Any] = {
             "family": "web",
@@ -123,7 +110,7 @@ def test_known_good_stack_passes(stack):
 
 def test_star_action_fails(stack):
     # Action "*" on Resource "*" is reported once, as the admin grant it is.
-    stack.task_doc = doc(allow("*", "*"))
+    stack.task_doc = policy_document(allow("*", "*"))
     assert stack.check() == [
         (
             "IAM role policy 'web-task-policy' statement 0 must not allow every action (\"*\"); list only "
@@ -135,7 +122,7 @@ def test_star_action_fails(stack):
 
 
 def test_service_wildcard_action_fails(stack):
-    stack.task_doc = doc(allow(["s3:*", "dynamodb:GetItem", "SQS:*"], BUCKET, Sid="Data"))
+    stack.task_doc = policy_document(allow(["s3:*", "dynamodb:GetItem", "SQS:*"], BUCKET, Sid="Data"))
     assert stack.check() == [
         (
             "IAM role policy 'web-task-policy' statement 'Data' must not allow every action of a service "
@@ -146,7 +133,7 @@ def test_service_wildcard_action_fails(stack):
 
 
 def test_star_resource_fails(stack):
-    stack.task_doc = doc(allow("s3:GetObject", "*"))
+    stack.task_doc = policy_document(allow("s3:GetObject", "*"))
     assert stack.check() == [
         (
             "IAM role policy 'web-task-policy' statement 0 must not allow s3:GetObject on every resource "
@@ -158,7 +145,7 @@ def test_star_resource_fails(stack):
 
 
 def test_ecr_authorization_on_star_only_for_execution_roles(stack):
-    stack.task_doc = doc(allow("ecr:GetAuthorizationToken", "*"))
+    stack.task_doc = policy_document(allow("ecr:GetAuthorizationToken", "*"))
     assert [m for m, _ in stack.check()] == [
         "IAM role policy 'web-task-policy' statement 0 must not allow ecr:GetAuthorizationToken on every "
         'resource ("*"); scope Resource to the ARNs the task uses (actions AWS grants only on "*" can be '
@@ -167,7 +154,7 @@ def test_ecr_authorization_on_star_only_for_execution_roles(stack):
 
 
 def test_execution_role_other_actions_on_star_fail(stack):
-    stack.exec_doc = doc(allow(["ecr:GetAuthorizationToken", "logs:CreateLogStream"], "*"))
+    stack.exec_doc = policy_document(allow(["ecr:GetAuthorizationToken", "logs:CreateLogStream"], "*"))
     assert stack.check() == [
         (
             "IAM role policy 'web-exec-policy' statement 0 must not allow logs:CreateLogStream on every "
@@ -213,7 +200,9 @@ def test_unreferenced_role_with_execution_policy_is_an_execution_role(stack, run
 
 
 def test_inline_policies_on_the_role(stack):
-    stack.task_role_props["inlinePolicies"] = [{"name": "data", "policy": doc(allow("dynamodb:*", "*"))}]
+    stack.task_role_props["inlinePolicies"] = [
+        {"name": "data", "policy": policy_document(allow("dynamodb:*", "*"))}
+    ]
     task_role_urn = urn(ROLE, "web-task")
     assert stack.check() == [
         (
@@ -233,7 +222,7 @@ def test_inline_policies_on_the_role(stack):
 
 def test_customer_managed_policy_attached(stack, run):
     arn = f"arn:aws:iam::{ACCOUNT}:policy/web-data"
-    policy = run.res(POLICY, "web-data", {"arn": arn, "policy": doc(allow("s3:*"))})
+    policy = run.res(POLICY, "web-data", {"arn": arn, "policy": policy_document(allow("s3:*"))})
     stack.extra.append(lambda task, execution: policy)
     stack.extra.append(
         lambda task, execution: run.res(ATTACHMENT, "web-data-attach", {"role": "web-task", "policyArn": arn})
@@ -248,7 +237,7 @@ def test_customer_managed_policy_attached(stack, run):
 
 
 def test_customer_managed_policy_linked_by_dependencies_when_unknown(stack, run):
-    policy = run.res(POLICY, "web-data", {"arn": UNKNOWN, "policy": doc(allow("*"))})
+    policy = run.res(POLICY, "web-data", {"arn": UNKNOWN, "policy": policy_document(allow("*"))})
     stack.extra.append(lambda task, execution: policy)
     stack.extra.append(
         lambda task, execution: run.res(
@@ -291,13 +280,13 @@ def test_managed_policy_arns_on_the_role(stack):
 
 
 def test_roles_not_assumed_by_ecs_tasks_are_ignored(stack):
-    stack.task_role_props["assumeRolePolicy"] = trust("lambda.amazonaws.com")
-    stack.task_doc = doc(allow("*", "*"))
+    stack.task_role_props["assumeRolePolicy"] = trust_policy("lambda.amazonaws.com")
+    stack.task_doc = policy_document(allow("*", "*"))
     assert stack.check() == []
 
 
 def test_not_action_and_not_resource_fail(stack):
-    stack.task_doc = doc({"Effect": "Allow", "NotAction": "iam:*", "NotResource": BUCKET})
+    stack.task_doc = policy_document({"Effect": "Allow", "NotAction": "iam:*", "NotResource": BUCKET})
     assert [m for m, _ in stack.check()] == [
         "IAM role policy 'web-task-policy' statement 0 must not use NotAction with Allow; list the allowed "
         "actions in Action instead (ECS task role 'web-task' uses it).",
@@ -308,7 +297,9 @@ def test_not_action_and_not_resource_fail(stack):
 
 
 def test_deny_statements_are_ignored(stack):
-    stack.task_doc = doc(allow("s3:GetObject"), {"Effect": "Deny", "Action": "*", "Resource": "*"})
+    stack.task_doc = policy_document(
+        allow("s3:GetObject"), {"Effect": "Deny", "Action": "*", "Resource": "*"}
+    )
     assert stack.check() == []
 
 
@@ -322,7 +313,7 @@ def test_single_statement_object(stack):
 
 
 def test_config_allowed_wildcard_resource_actions(stack):
-    stack.task_doc = doc(allow(["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*"))
+    stack.task_doc = policy_document(allow(["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*"))
     assert len(stack.check()) == 1
     config = {"allowedWildcardResourceActions": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]}
     assert stack.check(config) == []
@@ -350,7 +341,10 @@ def test_unknown_document_is_skipped(stack):
 def test_role_policy_linked_by_dependency_when_role_name_unknown(stack, run):
     resources = stack.resources()
     bad = run.res(
-        ROLE_POLICY, "late", {"role": UNKNOWN, "policy": doc(allow("*", BUCKET))}, deps=[stack.task_role]
+        ROLE_POLICY,
+        "late",
+        {"role": UNKNOWN, "policy": policy_document(allow("*", BUCKET))},
+        deps=[stack.task_role],
     )
     assert run.stack(RULE, [*resources, bad]) == [
         (
@@ -375,9 +369,9 @@ def test_roles_linked_by_pulumi_auto_names(run):
     # Program mocks record inputs: roles carry no name or ARN yet, while the task definition and the role
     # policies already hold the auto-named values "<logical name>-<7 hex>". The execution role is still
     # recognised, so its ecr:GetAuthorizationToken on "*" passes and the task role's does not.
-    exec_role = run.res(ROLE, "web-exec", {"assumeRolePolicy": trust()})
-    task_role = run.res(ROLE, "web-task", {"assumeRolePolicy": trust()})
-    ecr_login = doc(allow("ecr:GetAuthorizationToken", "*"))
+    exec_role = run.res(ROLE, "web-exec", {"assumeRolePolicy": trust_policy()})
+    task_role = run.res(ROLE, "web-task", {"assumeRolePolicy": trust_policy()})
+    ecr_login = policy_document(allow("ecr:GetAuthorizationToken", "*"))
     resources = [
         exec_role,
         task_role,
