@@ -278,6 +278,31 @@ def test_every_resource_belongs_to_a_component(stack: str, request: pytest.Fixtu
     assert [t for t, _ in top if not t.startswith("fargate-platform:index:")] == []
 
 
+@pytest.mark.parametrize(
+    ("stack", "listener", "waits_for"),
+    [
+        ("dev", "dev-http", {"backend": ["dev-backend-rule"], "frontend": []}),
+        ("prod", "prod-https", {"backend": ["prod-backend-rule"], "frontend": [], "worker": None}),
+    ],
+)
+def test_services_wait_for_what_their_first_deployment_needs(
+    stack: str, listener: str, waits_for: dict[str, list[str] | None], request: pytest.FixtureRequest
+) -> None:
+    # On a real first `pulumi up`, an ECS service created before these fails: "capacity provider is not
+    # associated with the cluster", "target group does not have an associated load balancer", or tasks that
+    # cannot pull or read secrets before the execution role's policy exists.
+    plan: Plan = request.getfixturevalue(f"{stack}_plan")
+    capacity = one(plan, CAPACITY, f"{stack}-capacity").urn
+    for name, rules in waits_for.items():
+        service = one(plan, ECS_SERVICE, f"{name}-service")
+        needed = [capacity, one(plan, ROLE_POLICY, f"{name}-iam-exec").urn]
+        if rules is not None:  # routed: the listener and its rule attach the target group to the ALB
+            needed += [one(plan, LISTENER, listener).urn]
+            needed += [one(plan, "aws:lb/listenerRule:ListenerRule", rule).urn for rule in rules]
+        missing = [urn for urn in needed if urn not in service.depends_on]
+        assert missing == [], f"{service.urn} does not wait for {missing}"
+
+
 @pytest.fixture(scope="module", params=[p.name for p in EXAMPLES])
 def example_plan(request: pytest.FixtureRequest) -> Plan:
     return run_program(
