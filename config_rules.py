@@ -6,6 +6,7 @@ to the model they check (message = `<what is wrong>; <fix>`). The models in conf
 
 from __future__ import annotations
 
+import math
 import re
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
@@ -218,6 +219,29 @@ def check_absolute_path(path: str) -> str | None:
     return None
 
 
+SMALLEST_SUBNET_PREFIX = 27
+"""A new VPC's subnets are /27 or larger: an ALB rejects smaller subnets (components/network.py: subnet_mask
+sizes them, with the same floor)."""
+
+
+def _vpc_room(net: NetworkConfig) -> list[Issue]:
+    """A new VPC's range must hold a public (and, with NAT, a private) subnet per AZ of at least /27."""
+    kinds = 1 if net.nat_gateways == "none" else 2
+    subnets = kinds * net.az_count
+    needed = SMALLEST_SUBNET_PREFIX - math.ceil(math.log2(subnets))
+    if int(net.cidr.split("/")[1]) <= needed:
+        return []
+    per_az = "a public subnet" if kinds == 1 else "a public and a private subnet"
+    return [
+        (
+            ("cidr",),
+            f"{net.cidr} cannot hold {subnets} subnets of /{SMALLEST_SUBNET_PREFIX} or larger ({per_az} in "
+            f"each of {net.az_count} AZs; an ALB needs /{SMALLEST_SUBNET_PREFIX} subnets); use a /{needed} "
+            "or larger range, or lower azCount",
+        )
+    ]
+
+
 def check_network(net: NetworkConfig) -> list[Issue]:
     """Rules within `network` (new vs existing VPC, NAT vs subnets)."""
     issues: list[Issue] = []
@@ -241,6 +265,7 @@ def check_network(net: NetworkConfig) -> list[Issue]:
             if getattr(net, field):
                 key = to_camel(field)
                 issues.append(((key,), f"applies only to an existing VPC; set vpcId, or remove {key}"))
+        issues.extend(_vpc_room(net))
         if net.task_subnets == "private" and net.nat_gateways == "none":
             issues.append(
                 (

@@ -66,15 +66,18 @@ class NetworkArgs:
     tags: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
 
 
+SMALLEST_SUBNET = 27  # an ALB's subnets must be /27 or larger with 8 free addresses (ELB docs)
+
+
 def subnet_mask(cidr_block: str, subnets: int) -> int:
     """The prefix length of each subnet: /20 where the VPC has room (space to grow), smaller when the VPC
-    is small, never beyond AWS's smallest subnet (/28)."""
+    is small, never beyond /27 (the smallest subnet an ALB accepts; AWS's own minimum /28 is too small)."""
     prefix = ipaddress.IPv4Network(cidr_block, strict=True).prefixlen
     mask = max(prefix + math.ceil(math.log2(max(subnets, 1))), 20)
-    if mask > 28:
+    if mask > SMALLEST_SUBNET:
         raise ValueError(
-            f"cidr_block {cidr_block} cannot hold {subnets} subnets of at least /28: use a larger VPC range "
-            "or fewer availability zones."
+            f"cidr_block {cidr_block} cannot hold {subnets} subnets of at least /{SMALLEST_SUBNET}: use a "
+            "larger VPC range or fewer availability zones."
         )
     return mask
 

@@ -367,6 +367,17 @@ RULE_CASES: list[tuple[str, Any, list[str]]] = [
         ["network.cidr: 10.0.0.0/8 must be a private range from /16 to /24; use e.g. 10.0.0.0/16"],
     ),
     (
+        # 12 subnets of /28 would fit a /24, but an ALB rejects subnets smaller than /27.
+        "cidr too small for its subnets",
+        lambda r: r["network"].update(
+            cidr="10.0.0.0/24", azCount=6, natGateways="single", taskSubnets="private"
+        ),
+        [
+            "network.cidr: 10.0.0.0/24 cannot hold 12 subnets of /27 or larger (a public and a private "
+            "subnet in each of 6 AZs; an ALB needs /27 subnets); use a /23 or larger range, or lower azCount"
+        ],
+    ),
+    (
         "one AZ",
         lambda r: r["network"].update(azCount=1),
         ["network.azCount: 1 is too small; use a value ≥ 2"],

@@ -378,7 +378,7 @@ def test_stack_label_keeps_only_characters_every_aws_name_accepts(stack: str, la
         ("10.0.0.0/16", 4, 20),
         ("10.0.0.0/16", 12, 20),
         ("10.0.0.0/24", 4, 26),
-        ("10.0.0.0/24", 12, 28),
+        ("10.0.0.0/24", 8, 27),
         ("10.0.0.0/22", 2, 23),
     ],
 )
@@ -387,11 +387,13 @@ def test_subnet_mask_fits_every_subnet_in_the_vpc(cidr: str, subnets: int, mask:
     assert subnets * 2 ** (32 - mask) <= 2 ** (32 - int(cidr.split("/")[1]))
 
 
-def test_subnet_mask_rejects_a_vpc_too_small() -> None:
+@pytest.mark.parametrize(("cidr", "subnets"), [("10.0.0.0/26", 12), ("10.0.0.0/24", 12)])
+def test_subnet_mask_rejects_a_vpc_too_small(cidr: str, subnets: int) -> None:
+    # /28 subnets would fit a /24 twelve times, but an ALB rejects subnets smaller than /27.
     with pytest.raises(ValueError) as err:
-        subnet_mask("10.0.0.0/26", 12)
+        subnet_mask(cidr, subnets)
     assert str(err.value) == (
-        "cidr_block 10.0.0.0/26 cannot hold 12 subnets of at least /28: use a larger VPC range or fewer "
+        f"cidr_block {cidr} cannot hold {subnets} subnets of at least /27: use a larger VPC range or fewer "
         "availability zones."
     )
 
