@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Self
 
 # Not dialled by pulumi-policy (see the module docstring); port 1 on loopback is never served.
 ENGINE_ADDRESS = "127.0.0.1:1"
@@ -208,7 +208,33 @@ class _Proc:
     drain: threading.Thread | None = None
 
 
-class PolicyPackRunner:
+class _Started:
+    """Context manager of a pack process (or several): started and ready on entry, always closed on exit
+    (also when starting fails or is interrupted)."""
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        try:
+            self.start()
+            self.wait_ready()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class PolicyPackRunner(_Started):
     """A policy pack subprocess and an analyzer client to it. Use as a context manager::
 
     with PolicyPackRunner(Path("policy"), project="p", stack="dev") as pack:
@@ -243,18 +269,6 @@ class PolicyPackRunner:
         self._lock = threading.Lock()
 
     # -- lifecycle ------------------------------------------------------------------------------------
-
-    def __enter__(self) -> PolicyPackRunner:
-        try:
-            self.start()
-            self.wait_ready()
-        except BaseException:
-            self.close()
-            raise
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def start(self) -> None:
         """Spawn the pack as the CLI does; returns at once (``wait_ready`` reads the port)."""
@@ -540,7 +554,7 @@ class PolicyPackRunner:
         return out
 
 
-class PolicyPackPool:
+class PolicyPackPool(_Started):
     """Several processes of one pack, configured alike, sharing the Analyze calls.
 
     The SDK deserialises a resource's properties once per policy on every Analyze, in one process under
@@ -552,18 +566,6 @@ class PolicyPackPool:
         if processes < 1:
             raise ValueError("processes must be at least 1")
         self.runners = [PolicyPackRunner(pack_dir, **runner_args) for _ in range(processes)]
-
-    def __enter__(self) -> PolicyPackPool:
-        try:
-            self.start()
-            self.wait_ready()
-        except BaseException:
-            self.close()
-            raise
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def start(self) -> None:
         for runner in self.runners:

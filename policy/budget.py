@@ -16,6 +16,7 @@ from dataclasses import fields
 from typing import Any
 
 import pricing
+from common import parent_urn
 from pulumi.runtime.config import get_config
 from pulumi_policy import (
     EnforcementLevel,
@@ -99,18 +100,12 @@ def _plain(value: Any) -> Any:
 
 def resource_dict(resource: PolicyResource) -> dict[str, Any]:
     """The ``pricing`` input shape of one stack resource."""
-    if resource.parent is not None:
-        parent = resource.parent.urn
-    elif resource.opts is not None and resource.opts.parent:
-        parent = resource.opts.parent
-    else:
-        parent = ""
     return {
         "type": resource.resource_type,
         "name": resource.name,
         "urn": resource.urn,
         "props": _plain(resource.props),
-        "parent": parent,
+        "parent": parent_urn(resource),
         "dependencies": [d.urn for d in resource.dependencies],
     }
 

@@ -342,12 +342,6 @@ class Resource:
 
     @staticmethod
     def from_policy_resource(resource: PolicyResource) -> Resource:
-        if resource.parent is not None:
-            parent = resource.parent.urn
-        elif resource.opts is not None and resource.opts.parent:
-            parent = resource.opts.parent
-        else:
-            parent = ""
         urns = [d.urn for d in resource.dependencies]
         for deps in resource.property_dependencies.values():
             urns.extend(d.urn for d in deps)
@@ -356,9 +350,18 @@ class Resource:
             resource.name,
             resource.urn,
             resource.props,
-            parent,
+            parent_urn(resource),
             tuple(dict.fromkeys(urns)),
         )
+
+
+def parent_urn(resource: PolicyResource) -> str:
+    """A stack resource's parent URN: the resolved parent, else the parent option, else ""."""
+    if resource.parent is not None:
+        return resource.parent.urn
+    if resource.opts is not None and resource.opts.parent:
+        return resource.opts.parent
+    return ""
 
 
 def violation(resource: Resource, subject: str, requirement: str, fix: str) -> str:
@@ -431,6 +434,19 @@ class CoveredResourcePolicy(ResourceValidationPolicy):
     def __init__(self, types: frozenset[str], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.types = types
+
+
+def flag(default: bool, description: str) -> dict[str, Any]:
+    """A boolean config property of a policy's schema."""
+    return {"type": "boolean", "default": default, "description": description}
+
+
+def string_list(default: Iterable[str], description: str, *, allowed: Iterable[str] = ()) -> dict[str, Any]:
+    """A list-of-strings config property of a policy's schema (``allowed``: the strings it may hold)."""
+    items: dict[str, Any] = {"type": "string"}
+    if allowed:
+        items["enum"] = list(allowed)
+    return {"type": "array", "items": items, "default": list(default), "description": description}
 
 
 def resource_policy(

@@ -25,6 +25,7 @@ from common import (
     as_int,
     as_list,
     as_str,
+    flag,
     get,
     of_types,
     resource_policy,
@@ -143,29 +144,20 @@ def _check_max_task_size(resource: Resource, config: Config, report: Report) -> 
     task = task_props(resource)
     if task is None:
         return
-    max_cpu, max_memory = config.get_int("maxCpu"), config.get_int("maxMemory")
-    raw_cpu = get(task, "cpu")
-    cpu = fargate.parse_cpu(raw_cpu) if raw_cpu is not None else None
-    if cpu is not None and max_cpu is not None and cpu > max_cpu:
-        report(
-            violation(
-                resource,
-                f"cpu {cpu}",
-                f"be at most {max_cpu} in this stack",
-                f"lower cpu to {max_cpu} or less, or raise the policy's maxCpu",
+    for key, parse, unit in (("cpu", fargate.parse_cpu, ""), ("memory", fargate.parse_memory, " MiB")):
+        limit_key = f"max{key.capitalize()}"
+        limit = config.get_int(limit_key)
+        raw = get(task, key)
+        value = parse(raw) if raw is not None else None
+        if value is not None and limit is not None and value > limit:
+            report(
+                violation(
+                    resource,
+                    f"{key} {value}{unit}",
+                    f"be at most {limit}{unit} in this stack",
+                    f"lower {key} to {limit}{unit} or less, or raise the policy's {limit_key}",
+                )
             )
-        )
-    raw_memory = get(task, "memory")
-    memory = fargate.parse_memory(raw_memory) if raw_memory is not None else None
-    if memory is not None and max_memory is not None and memory > max_memory:
-        report(
-            violation(
-                resource,
-                f"memory {memory} MiB",
-                f"be at most {max_memory} MiB in this stack",
-                f"lower memory to {max_memory} MiB or less, or raise the policy's maxMemory",
-            )
-        )
 
 
 FARGATE_MAX_TASK_SIZE = resource_policy(
@@ -247,11 +239,9 @@ FARGATE_SPOT_IN_NON_PROD = resource_policy(
     _check_spot,
     enforcement_level=ADVISORY,
     config={
-        "requireSpot": {
-            "type": "boolean",
-            "default": False,
-            "description": "Require FARGATE_SPOT in every service's (or the cluster's default) strategy.",
-        },
+        "requireSpot": flag(
+            False, "Require FARGATE_SPOT in every service's (or the cluster's default) strategy."
+        ),
     },
 )
 

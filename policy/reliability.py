@@ -24,6 +24,7 @@ from common import (
     as_str,
     container_definitions,
     container_name,
+    flag,
     get,
     is_unknown,
     known_or_none,
@@ -348,11 +349,7 @@ ECS_IMAGE_PINNED = resource_policy(
     _check_pinned,
     enforcement_level=ADVISORY,
     config={
-        "requirePinned": {
-            "type": "boolean",
-            "default": True,
-            "description": "Require pinned images; false allows latest and untagged images (dev).",
-        },
+        "requirePinned": flag(True, "Require pinned images; false allows latest and untagged images (dev)."),
     },
 )
 

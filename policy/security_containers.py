@@ -182,13 +182,11 @@ POLICIES = [
         _per_container(capabilities_dropped),
         enforcement_level=common.ADVISORY,
         config={
-            "allowedAdd": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": ["NET_BIND_SERVICE"],
-                "description": "Capabilities a container may add after dropping ALL (the Kubernetes "
+            "allowedAdd": common.string_list(
+                ["NET_BIND_SERVICE"],
+                "Capabilities a container may add after dropping ALL (the Kubernetes "
                 "'restricted' profile allows only NET_BIND_SERVICE; Fargate itself accepts only SYS_PTRACE).",
-            }
+            )
         },
     ),
     common.resource_policy(

@@ -346,19 +346,14 @@ def _classify(nodes: list[Node], roles: Lookup[Role], attachments: list[Node]) -
 
 
 _CONFIG = {
-    "allowedWildcardResourceActions": {
-        "type": "array",
-        "items": {"type": "string"},
-        "default": list(ECS_EXEC_ACTIONS),
-        "description": 'Actions a task role may allow on Resource "*" (default: the ssmmessages actions ECS '
-        "Exec needs, which AWS only grants on *).",
-    },
-    "executionRoleWildcardResourceActions": {
-        "type": "array",
-        "items": {"type": "string"},
-        "default": ["ecr:GetAuthorizationToken"],
-        "description": 'Further actions an execution role may allow on Resource "*".',
-    },
+    "allowedWildcardResourceActions": common.string_list(
+        ECS_EXEC_ACTIONS,
+        'Actions a task role may allow on Resource "*" (default: the ssmmessages actions ECS Exec needs, '
+        "which AWS only grants on *).",
+    ),
+    "executionRoleWildcardResourceActions": common.string_list(
+        ["ecr:GetAuthorizationToken"], 'Further actions an execution role may allow on Resource "*".'
+    ),
     "deniedManagedPolicyPattern": {
         "type": "string",
         "default": "^(AdministratorAccess|PowerUserAccess|.*FullAccess.*)$",

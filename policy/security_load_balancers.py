@@ -97,17 +97,20 @@ def tls_policy(resource: Resource, config: Config, report: Report) -> None:
     )
 
 
+def _require_true(resource: Resource, report: Report, key: str, requirement: str, fix: str) -> None:
+    """Reports ``requirement`` unless the boolean ``key`` is set to true."""
+    if common.as_bool(common.get(resource.props, key)) is not True:
+        report(violation(resource, "", requirement, fix))
+
+
 def drop_invalid_headers(resource: Resource, config: Config, report: Report) -> None:
-    if not _is_application(resource):
-        return
-    if common.as_bool(common.get(resource.props, "dropInvalidHeaderFields")) is not True:
-        report(
-            violation(
-                resource,
-                "",
-                "drop invalid HTTP header fields",
-                "set dropInvalidHeaderFields to true",
-            )
+    if _is_application(resource):
+        _require_true(
+            resource,
+            report,
+            "dropInvalidHeaderFields",
+            "drop invalid HTTP header fields",
+            "set dropInvalidHeaderFields to true",
         )
 
 
@@ -130,16 +133,13 @@ def desync_mitigation(resource: Resource, config: Config, report: Report) -> Non
 
 
 def deletion_protection(resource: Resource, config: Config, report: Report) -> None:
-    if not config.get_bool("required"):
-        return
-    if common.as_bool(common.get(resource.props, "enableDeletionProtection")) is not True:
-        report(
-            violation(
-                resource,
-                "",
-                "have deletion protection enabled",
-                "set enableDeletionProtection to true (or set required to false for this stack)",
-            )
+    if config.get_bool("required"):
+        _require_true(
+            resource,
+            report,
+            "enableDeletionProtection",
+            "have deletion protection enabled",
+            "set enableDeletionProtection to true (or set required to false for this stack)",
         )
 
 
@@ -177,12 +177,11 @@ POLICIES = [
         https_redirect,
         enforcement_level=common.ADVISORY,
         config={
-            "requireHttps": {
-                "type": "boolean",
-                "default": True,
-                "description": "Require HTTP listeners to redirect to HTTPS; false for a stack without a "
+            "requireHttps": common.flag(
+                True,
+                "Require HTTP listeners to redirect to HTTPS; false for a stack without a "
                 "certificate (HTTP listeners may then forward).",
-            }
+            )
         },
     ),
     common.resource_policy(
@@ -193,12 +192,9 @@ POLICIES = [
         tls_policy,
         enforcement_level=common.ADVISORY,
         config={
-            "allowedPolicies": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": list(RECOMMENDED_TLS_POLICIES),
-                "description": "Security policies accepted on HTTPS/TLS listeners.",
-            }
+            "allowedPolicies": common.string_list(
+                list(RECOMMENDED_TLS_POLICIES), "Security policies accepted on HTTPS/TLS listeners."
+            )
         },
     ),
     common.resource_policy(
@@ -217,12 +213,11 @@ POLICIES = [
         desync_mitigation,
         enforcement_level=common.ADVISORY,
         config={
-            "allowedModes": {
-                "type": "array",
-                "items": {"type": "string", "enum": ["monitor", "defensive", "strictest"]},
-                "default": ["defensive", "strictest"],
-                "description": "Accepted desyncMitigationMode values.",
-            }
+            "allowedModes": common.string_list(
+                ["defensive", "strictest"],
+                "Accepted desyncMitigationMode values.",
+                allowed=["monitor", "defensive", "strictest"],
+            )
         },
     ),
     common.resource_policy(
@@ -233,11 +228,7 @@ POLICIES = [
         deletion_protection,
         enforcement_level=common.ADVISORY,
         config={
-            "required": {
-                "type": "boolean",
-                "default": True,
-                "description": "Require deletion protection (false for short-lived dev stacks).",
-            }
+            "required": common.flag(True, "Require deletion protection (false for short-lived dev stacks).")
         },
     ),
     common.resource_policy(
@@ -248,11 +239,7 @@ POLICIES = [
         access_logs,
         enforcement_level=common.ADVISORY,
         config={
-            "required": {
-                "type": "boolean",
-                "default": True,
-                "description": "Require access logs (false for stacks without a log bucket).",
-            }
+            "required": common.flag(True, "Require access logs (false for stacks without a log bucket).")
         },
     ),
 ]

@@ -222,13 +222,11 @@ POLICIES = [
         check_no_plaintext_secrets,
         enforcement_level=common.MANDATORY,
         config={
-            "allowedNames": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": [],
-                "description": "Environment variable names exempt from the NAME check (their values are "
+            "allowedNames": common.string_list(
+                [],
+                "Environment variable names exempt from the NAME check (their values are "
                 "still checked), for names that look secret but are not.",
-            }
+            )
         },
     ),
     common.resource_policy(
@@ -239,13 +237,12 @@ POLICIES = [
         check_secrets_from_managed_stores,
         enforcement_level=common.MANDATORY,
         config={
-            "allowParameterNames": {
-                "type": "boolean",
-                "default": False,
-                "description": "Also accept a bare SSM parameter name as valueFrom (AWS resolves it in the "
+            "allowParameterNames": common.flag(
+                False,
+                "Also accept a bare SSM parameter name as valueFrom (AWS resolves it in the "
                 "task's region); by default a full ARN is required, which cannot be confused with a "
                 "plaintext value.",
-            }
+            )
         },
     ),
     common.resource_policy(
@@ -255,12 +252,9 @@ POLICIES = [
         check_ssm_secret_parameters,
         enforcement_level=common.MANDATORY,
         config={
-            "allowedNames": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": [],
-                "description": "Parameter names exempt from the name check (their values are still checked).",
-            }
+            "allowedNames": common.string_list(
+                [], "Parameter names exempt from the name check (their values are still checked)."
+            )
         },
     ),
 ]

@@ -59,23 +59,16 @@ POLICIES = [
         ecr_immutable_scanned,
         enforcement_level=common.ADVISORY,
         config={
-            "requireImmutableTags": {
-                "type": "boolean",
-                "default": True,
-                "description": "Require imageTagMutability IMMUTABLE.",
-            },
-            "allowImmutableWithExclusion": {
-                "type": "boolean",
-                "default": False,
-                "description": "Also accept IMMUTABLE_WITH_EXCLUSION (tags matching its exclusion filters "
-                "stay mutable).",
-            },
-            "requireScanOnPush": {
-                "type": "boolean",
-                "default": True,
-                "description": "Require imageScanningConfiguration.scanOnPush (false when registry-level "
+            "requireImmutableTags": common.flag(True, "Require imageTagMutability IMMUTABLE."),
+            "allowImmutableWithExclusion": common.flag(
+                False,
+                "Also accept IMMUTABLE_WITH_EXCLUSION (tags matching its exclusion filters stay mutable).",
+            ),
+            "requireScanOnPush": common.flag(
+                True,
+                "Require imageScanningConfiguration.scanOnPush (false when registry-level "
                 "enhanced scanning is used instead).",
-            },
+            ),
         },
     ),
     common.resource_policy(

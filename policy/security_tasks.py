@@ -147,12 +147,11 @@ POLICIES = [
         no_public_ip,
         enforcement_level=common.MANDATORY,
         config={
-            "allowPublicIp": {
-                "type": "boolean",
-                "default": False,
-                "description": "Allow public IPs on tasks (e.g. a dev stack without NAT gateways whose tasks "
+            "allowPublicIp": common.flag(
+                False,
+                "Allow public IPs on tasks (e.g. a dev stack without NAT gateways whose tasks "
                 "pull images over the internet).",
-            }
+            )
         },
     ),
     common.resource_policy(
