@@ -409,3 +409,13 @@ def test_existing_vpc_without_routes_needs_no_public_subnets() -> None:
     service = one(plan, ECS_SERVICE, "worker-service")
     assert service.inputs["networkConfiguration"]["subnets"] == network["privateSubnetIds"]
     assert of_type(plan, "aws:lb/loadBalancer:LoadBalancer") == []
+
+
+def test_dev_backend_grace_period_covers_waiting_for_postgres(dev_plan: Plan) -> None:
+    # ALB checks fail until postgres is HEALTHY and the backend has started; a 30 s grace would let ECS
+    # replace the task first (postgres startPeriod alone is 30 s).
+    backend = one(dev_plan, ECS_SERVICE, "backend-service")
+    containers = container_definitions(one(dev_plan, TASK_DEFINITION, "backend-task"))
+    postgres = next(c for c in containers if c["name"] == "postgres")
+    assert backend.inputs["healthCheckGracePeriodSeconds"] > postgres["healthCheck"]["startPeriod"]
+    assert one(dev_plan, ECS_SERVICE, "frontend-service").inputs["healthCheckGracePeriodSeconds"] == 30
