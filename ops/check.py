@@ -164,10 +164,7 @@ def run_check(
         try:
             plan = run_program(
                 stack_config.program,
-                project=stack_config.project,
-                stack=stack_config.stack,
-                config=stack_config.config,
-                secret_keys=stack_config.secret_keys,
+                **stack_config.program_args(),
                 on_resource=lambda r: feed.submit(pack_resource(r)) if feed is not None else None,
             )
         except BaseException:

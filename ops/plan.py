@@ -20,14 +20,7 @@ SECRET_MASK = "[secret]"
 def record(project_dir: Path, stack: str) -> tuple[StackConfig, Plan]:
     """Load `Pulumi.yaml` + `Pulumi.<stack>.yaml` and run the program (ProjectError / ProgramError)."""
     stack_config = load_stack(project_dir, stack)
-    plan = run_program(
-        stack_config.program,
-        project=stack_config.project,
-        stack=stack_config.stack,
-        config=stack_config.config,
-        secret_keys=stack_config.secret_keys,
-    )
-    return stack_config, plan
+    return stack_config, run_program(stack_config.program, **stack_config.program_args())
 
 
 def _mask(value: Any, path: str, secret: frozenset[str]) -> Any:

@@ -58,6 +58,15 @@ class StackConfig:
     def region(self) -> str:
         return self.config.get("aws:region") or DEFAULT_REGION
 
+    def program_args(self) -> dict[str, Any]:
+        """The keyword arguments of ``ops.recording.run_program`` for this stack (besides the program)."""
+        return {
+            "project": self.project,
+            "stack": self.stack,
+            "config": self.config,
+            "secret_keys": self.secret_keys,
+        }
+
 
 def secret_placeholder(key: str, ciphertext: str) -> str:
     """The opaque value a `secure:` config value becomes offline (stable per key and ciphertext)."""

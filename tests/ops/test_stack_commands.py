@@ -267,16 +267,20 @@ def project(tmp_path: Path) -> Project:
     return Project(tmp_path)
 
 
+def fake_pulumi_on_path(bin_dir: Path, monkeypatch: pytest.MonkeyPatch, exit_code: int) -> Path:
+    """Make ``bin_dir`` the only PATH entry, holding an executable `pulumi` that exits with ``exit_code``."""
+    bin_dir.mkdir()
+    pulumi = bin_dir / "pulumi"
+    pulumi.write_text(f"#!/bin/sh\nexit {exit_code}\n")
+    pulumi.chmod(pulumi.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    return pulumi
+
+
 @pytest.fixture
 def cli_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A PATH whose only entry holds an executable named `pulumi` (the double does the work)."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    pulumi = bin_dir / "pulumi"
-    pulumi.write_text("#!/bin/sh\nexit 99\n")
-    pulumi.chmod(pulumi.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", str(bin_dir))
-    return bin_dir
+    return fake_pulumi_on_path(tmp_path / "bin", monkeypatch, 99).parent
 
 
 @pytest.fixture
@@ -858,12 +862,7 @@ def test_the_real_sdk_without_a_cli_is_explained_without_a_traceback(project: Pr
                                                                       monkeypatch: pytest.MonkeyPatch,
                                                                       tmp_path: Path) -> None:
     """With the real `pulumi.automation`: a `pulumi` that vanishes between the PATH check and the SDK."""
-    bin_dir = tmp_path / "vanishing"
-    bin_dir.mkdir()
-    binary = bin_dir / "pulumi"
-    binary.write_text("#!/bin/sh\nexit 1\n")
-    binary.chmod(binary.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", str(bin_dir))
+    binary = fake_pulumi_on_path(tmp_path / "vanishing", monkeypatch, 1)
 
     def load() -> Any:
         binary.unlink()
@@ -872,7 +871,7 @@ def test_the_real_sdk_without_a_cli_is_explained_without_a_traceback(project: Pr
     result = run(["outputs", "--stack", "dev"], None, project, load=load)
     assert result.code == EXIT_USAGE
     assert result.err == PULUMI_MISSING_MESSAGE + "\n"
-    assert os.environ["PATH"] == str(bin_dir)
+    assert os.environ["PATH"] == str(binary.parent)
 
 
 def test_drift_counted_by_the_summary_but_not_named_by_events_still_exits_3(fake: FakeAutomation,
