@@ -163,27 +163,40 @@ def scratch_paths(container: ContainerArgs, exec_enabled: bool) -> list[str]:
     return paths
 
 
-def _plain_spec(c: ContainerArgs, exec_enabled: bool) -> cdefs.ContainerSpec:
+def container_spec(
+    c: ContainerArgs, exec_enabled: bool, *, image: str, secrets: Mapping[str, str]
+) -> cdefs.ContainerSpec:
+    """The container as plain data, its scratch paths mounted from the task's scratch volumes."""
     scratch = [
         cdefs.MountPoint(scratch_volume_name(c.name, i), path)
         for i, path in enumerate(scratch_paths(c, exec_enabled))
     ]
     return cdefs.ContainerSpec(
         name=c.name,
-        image="<image>",
+        image=image,
         essential=c.essential,
         port=c.port,
         cpu=c.cpu,
         memory=c.memory,
+        command=c.command,
+        entry_point=c.entry_point,
+        working_directory=c.working_directory,
         environment=c.environment,
-        secrets={env: "<arn>" for env in c.secrets},
+        secrets=secrets,
         health_check=c.health_check,
         depends_on=c.depends_on,
+        readonly_root_filesystem=c.readonly_root_filesystem,
+        user=c.user,
         drop_capabilities=c.drop_capabilities,
         add_capabilities=c.add_capabilities,
         mount_points=[*c.mounts, *scratch],
         tmpfs=c.tmpfs,
     )
+
+
+def _plain_spec(c: ContainerArgs, exec_enabled: bool) -> cdefs.ContainerSpec:
+    """The container with placeholders for its image and secret ARNs (Outputs until deployment)."""
+    return container_spec(c, exec_enabled, image="<image>", secrets={env: "<arn>" for env in c.secrets})
 
 
 def check_service_args(name: str, args: FargateServiceArgs) -> None:
@@ -528,35 +541,15 @@ class FargateService(pulumi.ComponentResource):
 
     @staticmethod
     def _container_definitions(args: FargateServiceArgs, resolved: Mapping[str, Any]) -> list[dict[str, Any]]:
-        specs = []
-        for c in args.containers:
-            scratch = [
-                cdefs.MountPoint(scratch_volume_name(c.name, i), path, read_only=False)
-                for i, path in enumerate(scratch_paths(c, args.enable_execute_command))
-            ]
-            specs.append(
-                cdefs.ContainerSpec(
-                    name=c.name,
-                    image=resolved["images"][c.name],
-                    essential=c.essential,
-                    port=c.port,
-                    cpu=c.cpu,
-                    memory=c.memory,
-                    command=c.command,
-                    entry_point=c.entry_point,
-                    working_directory=c.working_directory,
-                    environment=c.environment,
-                    secrets=resolved["secrets"][c.name],
-                    health_check=c.health_check,
-                    depends_on=c.depends_on,
-                    readonly_root_filesystem=c.readonly_root_filesystem,
-                    user=c.user,
-                    drop_capabilities=c.drop_capabilities,
-                    add_capabilities=c.add_capabilities,
-                    mount_points=[*c.mounts, *scratch],
-                    tmpfs=c.tmpfs,
-                )
+        specs = [
+            container_spec(
+                c,
+                args.enable_execute_command,
+                image=resolved["images"][c.name],
+                secrets=resolved["secrets"][c.name],
             )
+            for c in args.containers
+        ]
         logs = cdefs.LogSettings(group=resolved["log_group"], region=resolved["region"], stream_prefix="ecs")
         return cdefs.container_definitions(specs, logs)
 
