@@ -16,7 +16,7 @@ from dataclasses import fields
 from typing import Any
 
 import pricing
-from common import parent_urn
+from common import parent_urn, stack_violation
 from pulumi.runtime.config import get_config
 from pulumi_policy import (
     EnforcementLevel,
@@ -151,10 +151,10 @@ def budget_message(estimate: pricing.Estimate, budget: float) -> str | None:
         return None
     largest = sorted(estimate.line_items, key=lambda i: i.monthly, reverse=True)[:LARGEST_ITEMS_SHOWN]
     items = ", ".join(f"{i.resource} {i.name} {_money(i.monthly)}" for i in largest)
-    message = (
-        f"Stack estimated monthly cost {_money(estimate.total)} ({estimate.region}) must not exceed the "
-        f"budget of {_money(budget)}; reduce the largest items ({items}) or raise maxMonthlyUsd of "
-        f"{NAME} in the stack's policy config."
+    message = stack_violation(
+        f"estimated monthly cost {_money(estimate.total)} ({estimate.region})",
+        f"not exceed the budget of {_money(budget)}",
+        f"reduce the largest items ({items}) or raise maxMonthlyUsd of {NAME} in the stack's policy config",
     )
     if estimate.missing:
         message += f" Not priced: {'; '.join(estimate.missing)}."
@@ -170,20 +170,26 @@ def validate_budget(args: StackValidationArgs, report_violation: ReportViolation
         if isinstance(budget, bool) or not isinstance(budget, int | float):
             raise ValueError(f"maxMonthlyUsd must be a number, got {budget!r}")
     except ValueError as e:
-        report_violation(
-            f"Stack monthly cost can't be checked against the budget: {e}; fix {NAME}'s config.", None
-        )
+        report_violation(stack_violation(f"budget config ({e})", "be valid", f"fix {NAME}'s config"), None)
         return
     try:
         result = pricing.estimate([resource_dict(r) for r in args.resources], region, assumptions)
-    except pricing.UnknownRegionError as e:
-        report_violation(
-            f"Stack monthly cost can't be checked against the budget: {e}"
-            if region
-            else "Stack monthly cost can't be checked against the budget: the AWS region is not known; "
-            f"set the region property of {NAME} (supported: {', '.join(pricing.SUPPORTED_REGIONS)}).",
-            None,
-        )
+    except pricing.UnknownRegionError:
+        supported = ", ".join(pricing.SUPPORTED_REGIONS)
+        if region:
+            message = stack_violation(
+                f"region '{region}'",
+                f"have prices for the budget check (supported: {supported})",
+                "set aws:region to a supported region, or add the region's prices (with source and date) "
+                "to PRICES in policy/pricing.py",
+            )
+        else:
+            message = stack_violation(
+                "AWS region",
+                "be known for the budget check",
+                f"set the region property of {NAME} (supported: {supported})",
+            )
+        report_violation(message, None)
         return
     message = budget_message(result, float(budget))
     if message is not None:

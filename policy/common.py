@@ -21,6 +21,7 @@ Voice: names are kebab-case; descriptions start with "Checks that "; violation m
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -369,6 +370,15 @@ def violation(resource: Resource, subject: str, requirement: str, fix: str) -> s
 
     ``subject`` may be "" ("ECS service 'api' must ..."); ``fix`` says what to change, imperative."""
     head = f"{resource.kind} '{resource.name}'"
+    if subject:
+        head += f" {subject}"
+    return f"{head} must {requirement}; {fix.rstrip('.')}."
+
+
+def stack_violation(subject: str, requirement: str, fix: str) -> str:
+    """``"Stack '<stack>' <subject> must <requirement>; <fix>."`` — the voice of stack-wide findings, which
+    belong to no single resource. The stack is the one the CLI (or ``ops check``) analyses."""
+    head = f"Stack '{os.environ.get('PULUMI_STACK') or 'unknown'}'"
     if subject:
         head += f" {subject}"
     return f"{head} must {requirement}; {fix.rstrip('.')}."

@@ -30,6 +30,7 @@ from common import (
     of_types,
     resource_policy,
     stack_policy,
+    stack_violation,
     violation,
 )
 from pulumi_policy import ReportViolation
@@ -296,9 +297,12 @@ def _check_nat_count(resources: list[Resource], config: Config, report: ReportVi
         parts.append(", ".join(f"NAT gateway '{n.name}'" for n in standalone))
     if total > limit:
         report(
-            f"Stack NAT gateways ({total}: {'; '.join(parts)}) must number at most {limit}; "
-            f'use natGateways strategy "Single" or "None" on awsx VPCs, remove NAT gateways, '
-            f"or raise the policy's maxNatGateways.",
+            stack_violation(
+                f"NAT gateways ({total}: {'; '.join(parts)})",
+                f"number at most {limit}",
+                'use natGateways strategy "Single" or "None" on awsx VPCs, remove NAT gateways, '
+                "or raise the policy's maxNatGateways",
+            ),
             None,
         )
 

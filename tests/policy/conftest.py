@@ -26,7 +26,7 @@ POLICY_DIR = Path(__file__).resolve().parents[2] / "policy"
 if str(POLICY_DIR) not in sys.path:
     sys.path.insert(0, str(POLICY_DIR))
 
-from known_good import ACCOUNT, DIGEST, REGION, UNKNOWN, Good, urn_of  # noqa: E402
+from known_good import ACCOUNT, DIGEST, REGION, STACK, UNKNOWN, Good, urn_of  # noqa: E402
 from pulumi_policy import (  # noqa: E402
     PolicyCustomTimeouts,
     PolicyResource,
@@ -36,7 +36,7 @@ from pulumi_policy import (  # noqa: E402
 )
 from pulumi_policy.proxy import unknown_checking_proxy  # noqa: E402
 
-__all__ = ["ACCOUNT", "DIGEST", "REGION", "UNKNOWN", "Good", "Run", "urn_of"]
+__all__ = ["ACCOUNT", "DIGEST", "REGION", "STACK", "UNKNOWN", "Good", "Run", "urn_of"]
 
 
 class Run:
@@ -103,6 +103,13 @@ class Run:
         result = policy.validate(args, lambda message, urn=None: reported.append((message, urn)))
         assert result is None, "rules are synchronous"
         return reported
+
+
+@pytest.fixture(autouse=True)
+def stack_name(monkeypatch: pytest.MonkeyPatch) -> str:
+    """The stack the CLI would analyse (stack-wide messages name it): ``dev``."""
+    monkeypatch.setenv("PULUMI_STACK", STACK)
+    return STACK
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ def alb_message(total: float, budget_usd: float, lcus: float = 1) -> str:
     ]
     largest = ", ".join(text for _, text in sorted(items, key=lambda i: i[0], reverse=True))
     return (
-        f"Stack estimated monthly cost {money(total)} (eu-west-2) must not exceed the budget of "
+        f"Stack 'dev' estimated monthly cost {money(total)} (eu-west-2) must not exceed the budget of "
         f"{money(budget_usd)}; reduce the largest items ({largest}) or raise maxMonthlyUsd of "
         "monthly-cost-budget in the stack's policy config."
     )
@@ -117,7 +117,8 @@ def test_default_budget_of_500_applies_without_config(run: Any) -> None:
     message, urn = reported[0]
     assert urn is None
     assert message.startswith(
-        f"Stack estimated monthly cost {money(total)} (eu-west-2) must not exceed the budget of $500.00; "
+        f"Stack 'dev' estimated monthly cost {money(total)} (eu-west-2)"
+        " must not exceed the budget of $500.00; "
         f"reduce the largest items (big Fargate on-demand x86 (1 vCPU, 2 GB) {money(total)})"
     )
 
@@ -134,7 +135,7 @@ def test_region_from_the_aws_provider_resource_and_from_the_resources_provider(r
         "P", (), {"resource_type": "pulumi:providers:aws", "props": {"region": "us-east-1"}}
     )()
     (message, _), *_ = run.stack(budget.monthly_cost_budget, [resource], config=config)
-    assert message.startswith(f"Stack estimated monthly cost {money(US_ALB_TOTAL)} (us-east-1)")
+    assert message.startswith(f"Stack 'dev' estimated monthly cost {money(US_ALB_TOTAL)} (us-east-1)")
 
 
 def test_region_from_stack_config_and_environment(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -144,13 +145,13 @@ def test_region_from_stack_config_and_environment(run: Any, monkeypatch: pytest.
     reported = run.stack(budget.monthly_cost_budget, [alb(run)], config={"maxMonthlyUsd": 10.0})
     eu_total = HOURS * (ALB_HOUR + 2 * IPV4_HOUR + LCU_HOUR)
     assert reported and reported[0][0].startswith(
-        f"Stack estimated monthly cost {money(eu_total)} (eu-west-2)"
+        f"Stack 'dev' estimated monthly cost {money(eu_total)} (eu-west-2)"
     )
 
     monkeypatch.setattr(budget, "get_config", {"aws:region": "us-east-1"}.get)
     reported = run.stack(budget.monthly_cost_budget, [alb(run)], config={"maxMonthlyUsd": 10.0})
     assert reported and reported[0][0].startswith(
-        f"Stack estimated monthly cost {money(US_ALB_TOTAL)} (us-east-1)"
+        f"Stack 'dev' estimated monthly cost {money(US_ALB_TOTAL)} (us-east-1)"
     )
 
 
@@ -159,9 +160,9 @@ def test_unsupported_region_is_reported_with_the_supported_ones(run: Any) -> Non
 
     assert reported == [
         (
-            "Stack monthly cost can't be checked against the budget: No prices for region 'ap-south-1'; "
-            "supported regions: eu-west-2, us-east-1. Set aws:region to a supported region, or add the "
-            "region's prices (with source and date) to PRICES in policy/pricing.py.",
+            "Stack 'dev' region 'ap-south-1' must have prices for the budget check (supported: eu-west-2, "
+            "us-east-1); set aws:region to a supported region, or add the region's prices (with source and "
+            "date) to PRICES in policy/pricing.py.",
             None,
         )
     ]
@@ -174,8 +175,8 @@ def test_no_region_at_all_is_reported(run: Any, monkeypatch: pytest.MonkeyPatch)
 
     assert run.stack(budget.monthly_cost_budget, [alb(run)]) == [
         (
-            "Stack monthly cost can't be checked against the budget: the AWS region is not known; set the "
-            "region property of monthly-cost-budget (supported: eu-west-2, us-east-1).",
+            "Stack 'dev' AWS region must be known for the budget check; set the region property of "
+            "monthly-cost-budget (supported: eu-west-2, us-east-1).",
             None,
         )
     ]
@@ -199,7 +200,7 @@ def test_unknown_values_during_preview_do_not_stop_the_estimate(run: Any) -> Non
 
     task = HOURS * (0.25 * X86_VCPU + 0.5 * X86_GB)  # one task assumed for the unknown desired count
     assert len(reported) == 1
-    assert reported[0][0].startswith(f"Stack estimated monthly cost {money(task)} (eu-west-2)")
+    assert reported[0][0].startswith(f"Stack 'dev' estimated monthly cost {money(task)} (eu-west-2)")
 
 
 def test_missing_prices_are_named_in_the_message(run: Any) -> None:
@@ -249,8 +250,7 @@ def test_config_of_the_wrong_type_is_reported_not_raised(
 
     assert reported == [
         (
-            f"Stack monthly cost can't be checked against the budget: {problem}; "
-            "fix monthly-cost-budget's config.",
+            f"Stack 'dev' budget config ({problem}) must be valid; fix monthly-cost-budget's config.",
             None,
         )
     ]

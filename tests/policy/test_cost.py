@@ -262,7 +262,8 @@ def test_nat_count_awsx_default_is_one_per_az(run, good):
     vpc = run.res(VPC, "vpc", props)
     assert run.stack(cost.NAT_GATEWAY_COUNT, [vpc], config={"maxNatGateways": 1}) == [
         (
-            f"Stack NAT gateways (3: VPC 'vpc' strategy OnePerAz x 3 AZs) must number at most 1; {NAT_FIX}",
+            f"Stack 'dev' NAT gateways (3: VPC 'vpc' strategy OnePerAz x 3 AZs)"
+            f" must number at most 1; {NAT_FIX}",
             None,
         )
     ]
@@ -288,8 +289,8 @@ def test_nat_count_adds_standalone_gateways(run, good):
     loose = run.res(NAT, "egress", good.nat_gateway())
     assert run.stack(cost.NAT_GATEWAY_COUNT, [vpc, loose], config={"maxNatGateways": 1}) == [
         (
-            "Stack NAT gateways (2: VPC 'vpc' strategy Single; NAT gateway 'egress') must number at most 1; "
-            + NAT_FIX,
+            "Stack 'dev' NAT gateways (2: VPC 'vpc' strategy Single; NAT gateway 'egress')"
+            " must number at most 1; " + NAT_FIX,
             None,
         )
     ]
@@ -454,7 +455,8 @@ def test_nat_count_counts_unknown_az_names(run, good):
     assert run.stack(cost.NAT_GATEWAY_COUNT, [vpc], config={"maxNatGateways": 2}) == []
     assert run.stack(cost.NAT_GATEWAY_COUNT, [vpc], config={"maxNatGateways": 1}) == [
         (
-            f"Stack NAT gateways (2: VPC 'vpc' strategy OnePerAz x 2 AZs) must number at most 1; {NAT_FIX}",
+            f"Stack 'dev' NAT gateways (2: VPC 'vpc' strategy OnePerAz x 2 AZs)"
+            f" must number at most 1; {NAT_FIX}",
             None,
         )
     ]

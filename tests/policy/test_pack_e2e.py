@@ -231,7 +231,8 @@ def test_budget_is_a_mandatory_stack_diagnostic_in_dev(dev: PolicyPackRunner, go
             policy_pack_name="fargate-platform",
             description=budget.DESCRIPTION,
             message=(
-                f"Stack estimated monthly cost {money(total)} (eu-west-2) must not exceed the budget of "
+                f"Stack 'dev' estimated monthly cost {money(total)} (eu-west-2)"
+                " must not exceed the budget of "
                 f"{money(budget_usd)}; reduce the largest items ("
                 + ", ".join(f"{name} {money(value)}" for name, value in largest)
                 + ") or raise maxMonthlyUsd of monthly-cost-budget in the stack's policy config."
@@ -259,5 +260,6 @@ def test_budget_over_dev_limit_with_a_big_on_demand_service(dev: PolicyPackRunne
     assert diagnostic.policy_name == "monthly-cost-budget"
     assert diagnostic.enforcement_level == "mandatory"
     assert diagnostic.message.startswith(
-        f"Stack estimated monthly cost {money(total)} (eu-west-2) must not exceed the budget of $45.00; "
+        f"Stack 'dev' estimated monthly cost {money(total)} (eu-west-2)"
+        " must not exceed the budget of $45.00; "
     )
