@@ -8,7 +8,7 @@ Keys are camelCase in YAML (field aliases); Python code uses the snake_case attr
 errors at every level (`extra="forbid"`). This module holds the models and every default; the cross-field
 rules are plain functions (`check_*`, in config_rules.py, re-exported here) returning `(path, message)` pairs,
 called by the models' `model_validator(mode="after")` and directly by the tests; config_errors.py turns
-pydantic's errors into problem lines. The reference of every key is docs/config.md."""
+pydantic's errors into problem lines. The reference of every key is the README's configuration reference."""
 
 from __future__ import annotations
 

@@ -53,6 +53,9 @@ def format_path(path: Iterable[PathPart]) -> str:
     return out
 
 
+SEE_REFERENCE = "see the configuration reference in README.md"
+"""Where a message that cannot name the fix itself points the reader."""
+
 _PLAIN_KEY_RE = re.compile(r"^[^\s.\[\]\"\x00-\x1f\x7f]+\Z")
 
 
@@ -106,7 +109,7 @@ def _translate_one(err: Mapping[str, Any], root: type[BaseModel]) -> list[str]:
         model = _model_at(root, loc)
         shorthand = getattr(model, "SHORTHAND", None) if model is not None else None
         if shorthand:
-            return [_line(loc, f"expected {shorthand} or a mapping, got {shown}; see docs/config.md")]
+            return [_line(loc, f"expected {shorthand} or a mapping, got {shown}; {SEE_REFERENCE}")]
         return [_line(loc, f"expected a mapping, got {shown}; write key: value pairs")]
     if typ in ("greater_than_equal", "greater_than"):
         bound = _number(ctx.get("ge", ctx.get("gt")))
@@ -122,10 +125,10 @@ def _translate_one(err: Mapping[str, Any], root: type[BaseModel]) -> list[str]:
         return [_line(loc, f"has more than {ctx.get('max_length')} item(s); remove some")]
     if typ == "value_error":
         message = str(err.get("msg", "")).removeprefix("Value error, ")
-        return [_line(loc, f"{message}; see docs/config.md")]
+        return [_line(loc, f"{message}; {SEE_REFERENCE}")]
     if key_error:
         return [_line(loc, f"is not a valid key; {err.get('msg')}")]
-    return [_line(loc, f"{err.get('msg')}; see docs/config.md")]
+    return [_line(loc, f"{err.get('msg')}; {SEE_REFERENCE}")]
 
 
 def _number(value: Any) -> Any:

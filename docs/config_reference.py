@@ -1,7 +1,7 @@
-"""Generate the key reference tables of docs/config.md from the models in config.py.
+"""Generate the key reference tables of the README's configuration reference from the models in config.py.
 
-    ./venv/bin/python docs/config_reference.py          # rewrite the generated part of docs/config.md
-    ./venv/bin/python docs/config_reference.py --check  # exit 1 if docs/config.md is out of date
+    ./venv/bin/python docs/config_reference.py          # rewrite the generated part of README.md
+    ./venv/bin/python docs/config_reference.py --check  # exit 1 if README.md is out of date
 
 Every key (nested ones too) gets its path, type and allowed values, default and description, read from the
 pydantic fields, so the reference cannot drift from the code (tests/test_stack_files.py runs --check)."""
@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 import config  # noqa: E402
 
-DOC = ROOT / "docs" / "config.md"
+DOC = ROOT / "README.md"
 BEGIN = "<!-- BEGIN GENERATED REFERENCE (docs/config_reference.py) -->"
 END = "<!-- END GENERATED REFERENCE -->"
 
@@ -174,7 +174,7 @@ def sections() -> list[Section]:
 
 
 def every_key_path() -> list[str]:
-    """The full path of every key, nested ones too (what docs/config.md must mention)."""
+    """The full path of every key, nested ones too (what the README must mention)."""
     return [row.path for section in sections() for row in section.rows]
 
 
@@ -182,7 +182,7 @@ def render() -> str:
     lines = [BEGIN, ""]
     for section in sections():
         lines += [
-            f"### `{section.path}`",
+            f"#### `{section.path}`",
             "",
             section.title,
             "",

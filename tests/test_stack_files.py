@@ -1,4 +1,4 @@
-"""The stack files, Pulumi.yaml and docs/config.md agree with config.py."""
+"""The stack files, Pulumi.yaml and the README's configuration reference agree with config.py."""
 
 from __future__ import annotations
 
@@ -213,7 +213,7 @@ def test_pulumi_yaml_declarations_fit_the_project_schema() -> None:
         assert ("default" in decl) is (not field.is_required()), key
 
 
-# --- docs/config.md -----------------------------------------------------------------------------------------
+# --- README.md: configuration reference --------------------------------------------------------------------
 
 
 def test_docs_reference_is_up_to_date() -> None:
@@ -221,7 +221,7 @@ def test_docs_reference_is_up_to_date() -> None:
 
 
 def test_docs_mention_every_key_nested_too() -> None:
-    text = (ROOT / "docs" / "config.md").read_text(encoding="utf-8")
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
     paths = _reference().every_key_path()
     assert len(paths) > 100
     for path in paths:
