@@ -55,6 +55,7 @@ class PackFeed:
         self._errors: list[BaseException] = []
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
+        self._progress = threading.Condition(self._lock)  # an answer or an error arrived
         self._spawn(primary, primary=True)
 
     def _spawn(self, pack: Any, *, primary: bool) -> None:
@@ -93,11 +94,14 @@ class PackFeed:
                 if primary:
                     self._fail(exc)
                 return
-            self._results[index] = [d if d.urn else replace(d, urn=resource.urn) for d in found]
+            with self._progress:
+                self._results[index] = [d if d.urn else replace(d, urn=resource.urn) for d in found]
+                self._progress.notify_all()
 
     def _fail(self, exc: BaseException) -> None:
-        with self._lock:
+        with self._progress:
             self._errors.append(exc)
+            self._progress.notify_all()
         self._queue.put(_DONE)
 
     def submit(self, resource: Any) -> None:
@@ -118,6 +122,10 @@ class PackFeed:
 
     def finish(self) -> list[Any]:
         """All diagnostics, in submission order (raises the first pack error)."""
+        # Wait for every answer before telling the workers to stop: a resource that an extra pack failed
+        # to answer goes back into the queue, possibly behind the stop mark, and must still be answered.
+        with self._progress:
+            self._progress.wait_for(lambda: self._errors or len(self._results) >= self._submitted)
         self._queue.put(_DONE)
         for thread in self._threads:
             thread.join()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import ops.pack_feed
-from ops.analyzer import PackResource, PackStartError, PolicyPackRunner
+from ops.analyzer import PackResource, PackRuntimeError, PackStartError, PolicyPackRunner
 from ops.pack_feed import PackFeed, extra_packs_allowed
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -21,9 +22,11 @@ class CountingRunner(PolicyPackRunner):
     def __init__(self, pack_dir: Path = PACK) -> None:
         super().__init__(pack_dir, project="feed-test", stack="dev")
         self.analyzed = 0
+        self._count_lock = threading.Lock()  # the feed calls analyze from several threads at once
 
     def analyze(self, resource: PackResource) -> list[Any]:
-        self.analyzed += 1
+        with self._count_lock:
+            self.analyzed += 1
         return super().analyze(resource)
 
 
@@ -92,3 +95,34 @@ def test_extra_pack_that_cannot_start_is_not_used(monkeypatch: pytest.MonkeyPatc
             runner.close()
     assert len(feed.runners) == 2
     assert len(diagnostics) == 6 and primary.analyzed == 6
+
+
+class FailingAfterReady(CountingRunner):
+    """A pack that starts and is configured, then fails every Analyze (as if it crashed mid-stack)."""
+
+    def analyze(self, resource: PackResource) -> list[Any]:
+        with self._count_lock:
+            self.analyzed += 1
+        raise PackRuntimeError("policy pack Analyze failed: extra pack crashed")
+
+
+def test_resources_an_extra_pack_fails_are_answered_by_the_primary(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ops.pack_feed, "RESOURCES_PER_EXTRA_PACK", 2)
+    primary = CountingRunner()
+    primary.start()
+    made: list[FailingAfterReady] = []
+
+    def make() -> FailingAfterReady:
+        made.append(FailingAfterReady())
+        return made[-1]
+
+    feed = PackFeed(primary, {}, make, max_extra=1)
+    try:
+        for i in range(12):
+            feed.submit(task(i, leak=True))
+        diagnostics = feed.finish()
+    finally:
+        for runner in feed.runners:
+            runner.close()
+    assert [d.urn.rsplit("::", 1)[1] for d in diagnostics] == [f"t{i}" for i in range(12)]
+    assert primary.analyzed == 12  # every resource, including those the extra pack took and failed
