@@ -44,6 +44,7 @@ _CHANNEL_OPTIONS = [
 ]
 _LEVELS = ("advisory", "mandatory", "disabled", "remediate")  # the proto enum's order (0..3)
 _STDERR_TAIL = 8000
+_PACK_BOOT = Path(__file__).resolve().parent / "pack_boot"  # the pack's sitecustomize (parent-death signal)
 
 
 @dataclass(frozen=True)
@@ -285,9 +286,14 @@ class PolicyPackRunner(_Started):
         )
         env["PULUMI_CONFIG"] = json.dumps(self.stack_config)  # this stack's, never one inherited
         stderr_file = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the pack; closed in close()
-        in_main_thread = threading.current_thread() is threading.main_thread()
-        if in_main_thread:
+        if threading.current_thread() is threading.main_thread():
             _exit_on_termination_signals()
+            # Dies with this process even on SIGKILL (pack_boot/sitecustomize.py arms the parent-death
+            # signal in the pack); only from the main thread, because Linux ties that signal to the thread
+            # that started the child. No preexec_fn: that would fork() with gRPC threads running (the child
+            # can crash before exec), where without it subprocess uses vfork() and runs no Python code.
+            env["OPS_PACK_PARENT_PID"] = str(os.getpid())
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_PACK_BOOT), env.get("PYTHONPATH", "")]))
         popen = subprocess.Popen(
             [self.python, "-u", "-m", "pulumi.policy", ENGINE_ADDRESS, str(self.pack_dir)],
             cwd=self.pack_dir,
@@ -296,9 +302,6 @@ class PolicyPackRunner(_Started):
             stdout=subprocess.PIPE,
             stderr=stderr_file,
             start_new_session=True,  # its own process group: Ctrl-C reaches us, close() kills the group
-            # Dies with this process even on SIGKILL; only from the main thread, because Linux ties the
-            # parent-death signal to the thread that forked.
-            preexec_fn=_die_with_parent() if in_main_thread else None,
         )
         self._proc = _Proc(popen, stderr_file)
         _LIVE.add(self)
@@ -669,28 +672,6 @@ def _exit_on_termination_signals() -> None:
 
 def _raise_system_exit(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
-
-
-def _die_with_parent() -> Any:
-    """A preexec function that makes the child get SIGTERM when this process dies (Linux prctl
-    PR_SET_PDEATHSIG); None where that is not available."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        import ctypes
-
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-    parent = os.getpid()
-    pr_set_pdeathsig = 1
-
-    def preexec() -> None:
-        prctl(pr_set_pdeathsig, int(signal.SIGTERM))
-        if os.getppid() != parent:  # the parent died before prctl took effect
-            os._exit(1)
-
-    return preexec
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:
