@@ -201,6 +201,18 @@ def _reap_all() -> None:  # last resort: a runner that was never closed
         runner.close()
 
 
+def kill_all_packs() -> None:
+    """End every live pack's process group at once and reap the packs, for a process that is about to exit
+    (a signal handler): no waiting on Popen objects or locks another thread of this process may hold."""
+    for runner in list(_LIVE):
+        pid = runner.pid
+        if pid is None:
+            continue
+        _signal_group(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError, OSError):
+            os.waitpid(pid, 0)
+
+
 @dataclass
 class _Proc:
     popen: subprocess.Popen[bytes]

@@ -21,10 +21,6 @@ EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
-class Terminated(BaseException):
-    """SIGTERM (a cancelled CI job): unwinds like Ctrl-C so the pack processes are reaped."""
-
-
 def _default_project_dir() -> Path:
     """The nearest directory from the cwd upwards with a Pulumi.yaml (as the CLI finds it), else this repo."""
     cwd = Path.cwd().resolve()
@@ -133,9 +129,6 @@ def _run(args: argparse.Namespace, body: Any) -> int:
     except KeyboardInterrupt:
         _err("interrupted")
         return EXIT_INTERRUPTED
-    except Terminated:
-        _err("terminated (SIGTERM)")
-        return EXIT_TERMINATED
     except Exception as exc:
         code = _known_error(args, exc)
         if code is None:
@@ -148,16 +141,29 @@ def _run(args: argparse.Namespace, body: Any) -> int:
             signal.signal(signal.SIGTERM, previous_term if previous_term is not None else signal.SIG_DFL)
 
 
-def _raise_terminated(_signum: int, _frame: Any) -> None:
-    raise Terminated
-
-
 def _on_sigterm() -> tuple[bool, Any]:
-    """Turn SIGTERM into an exception while a command runs (the default action would skip every cleanup
-    and leave the pack running in its own session). Only the main thread can install signal handlers."""
+    """End the command on SIGTERM with its packs reaped (the default action would leave them running in
+    their own sessions). Only the main thread can install signal handlers.
+
+    The handler does not raise: an exception raised wherever the main thread happens to be can land inside
+    an import (and be swallowed by a library's bare ``except:``, or leave the import lock held so a
+    pack-feeding thread waits forever): the command would then hang or fail instead of ending. It kills and
+    reaps every pack, says so and exits 143; the command writes nothing before it finishes, so there is
+    nothing else to clean up. Everything it needs is bound here, so the handler imports nothing."""
     if threading.current_thread() is not threading.main_thread():
         return False, None
-    return True, signal.signal(signal.SIGTERM, _raise_terminated)
+    from ops.analyzer import kill_all_packs
+    from ops.report import use_colour
+
+    prefix = "\x1b[1;31merror:\x1b[0m" if use_colour(sys.stderr) else "error:"
+    message = f"{prefix} terminated (SIGTERM)\n".encode()
+
+    def terminate(_signum: int, _frame: Any) -> None:
+        kill_all_packs()
+        os.write(2, message)  # not sys.stderr: the main thread may be inside its lock
+        os._exit(EXIT_TERMINATED)
+
+    return True, signal.signal(signal.SIGTERM, terminate)
 
 
 def plan_command(args: argparse.Namespace) -> int:

@@ -418,7 +418,7 @@ def test_sigterm_reaps_the_pack_and_exits_143():
     )
     try:
         # The pack is spawned, then the thread that feeds it: once both exist the command is in (or about to
-        # enter) the program, which sleeps for a minute. Wherever SIGTERM lands from here on, it must unwind.
+        # enter) the program, which sleeps for a minute. Wherever SIGTERM lands from here on, it must end it.
         assert _wait_for(lambda: _children(proc.pid) and len(_tasks(proc.pid)) > 1), "no pack started"
         packs = _children(proc.pid)
         proc.send_signal(signal.SIGTERM)
