@@ -110,8 +110,8 @@ def _routed_templates(services: dict[str, Any]) -> list[tuple[str, dict[str, Any
 
 def generated_services(services: dict[str, Any], count: int) -> dict[str, Any]:
     """`count` services copied from the stack's routed services: each gets its own name and path pattern,
-    no default route and no fixed priority, and no Cloud Map discovery (every discoverable service admits
-    every other one: N x (N-1) security-group rules, which is not what a 100-service stack looks like)."""
+    no default route and no fixed priority; discovery as in the stack (peers share one security group, so
+    the rules grow linearly with the services)."""
     templates = _routed_templates(services)
     out: dict[str, Any] = {}
     for i in range(count):
@@ -123,7 +123,6 @@ def generated_services(services: dict[str, Any], count: int) -> dict[str, Any]:
         route.pop("hostPatterns", None)
         route["pathPatterns"] = [f"/s{i:03d}/*"]
         svc["route"] = route
-        svc["discovery"] = False
         out[f"{base_name[:8]}{i:03d}"] = svc
     return out
 
