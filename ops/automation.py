@@ -22,7 +22,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 PROJECT_NAMESPACE = "fargate-platform"
 REVIEW_SOURCE_STACK = "dev"
 
-# Exit codes of every stack command (documented in docs/ops.md and in `python -m ops --help` epilogs).
+# Exit codes of every stack command (documented in the README's Ops section and in the --help epilogs).
 EXIT_OK = 0
 EXIT_FAILED = 1  # the Pulumi operation failed, or mandatory policy violations
 EXIT_USAGE = 2  # cannot start: no CLI, unknown stack, refused confirmation, bad arguments

@@ -1,7 +1,8 @@
 """`python -m ops plan`: load the stack, run the program under mocks, summarise the recorded plan.
 
 The JSON document (`plan --json FILE`, and the `plan` member of `check --json`) is documented in
-docs/offline-check.md. Secret values are shown as "[secret]" (as Pulumi shows them); their paths are listed.
+the README (Offline check). Secret values are shown as "[secret]" (as Pulumi shows them); their paths
+are listed.
 """
 
 from __future__ import annotations

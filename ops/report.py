@@ -1,7 +1,7 @@
 """Terminal and JSON reports of `python -m ops plan` and `python -m ops check`.
 
 Terminal: plain tables, ANSI colours only when stdout is a TTY and NO_COLOR is unset. JSON: the documented
-documents of docs/offline-check.md (`formatVersion` 1).
+documents of the README (Offline check → JSON documents, `formatVersion` 1).
 """
 
 from __future__ import annotations
