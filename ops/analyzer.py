@@ -247,6 +247,21 @@ class _Started:
         self.close()
 
 
+def declared_pack_version(pack_dir: Path) -> str:
+    """The `version` in PulumiPolicy.yaml ("" when absent): what the CLI reports for a Python pack."""
+    path = pack_dir / "PulumiPolicy.yaml"
+    if not path.is_file():
+        return ""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError:
+        return ""
+    version = data.get("version") if isinstance(data, dict) else None
+    return str(version) if version is not None else ""
+
+
 class PolicyPackRunner(_Started):
     """A policy pack subprocess and an analyzer client to it. Use as a context manager::
 
@@ -475,7 +490,9 @@ class PolicyPackRunner(_Started):
         from pulumi.runtime.proto import analyzer_pb2
 
         response = self._call("GetAnalyzerInfo", empty_pb2.Empty())
-        self.pack_name, self.pack_version = response.name, response.version
+        # As the CLI does: the version in PulumiPolicy.yaml wins over the SDK's fixed "0.0.1".
+        self.pack_name = response.name
+        self.pack_version = declared_pack_version(self.pack_dir) or response.version
         types = {
             analyzer_pb2.POLICY_TYPE_RESOURCE: "resource",
             analyzer_pb2.POLICY_TYPE_STACK: "stack",

@@ -86,6 +86,7 @@ def test_analyzer_info_lists_every_policy_with_its_level_and_schema(dev: PolicyP
     infos = {p.name: p for p in dev.info()}
 
     assert dev.pack_name == "fargate-platform"
+    assert dev.pack_version == "0.1.0"  # PulumiPolicy.yaml's, as the CLI reports it (the SDK says 0.0.1)
     assert sorted(infos) == sorted(p.name for p in ALL_POLICIES)
     for policy in ALL_POLICIES:
         info = infos[policy.name]
