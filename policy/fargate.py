@@ -1,7 +1,7 @@
 """Fargate task sizes (Linux): the cpu → memory combinations AWS accepts, and the ephemeral storage range.
 
 Source: the AWS ECS API reference, TaskDefinition ``memory`` parameter, and the "invalid CPU or memory value"
-troubleshooting page (see /work/shared/reference/policy-rules.md). At 8 vCPU memory goes in 4096-MiB steps and
+troubleshooting page. At 8 vCPU memory goes in 4096-MiB steps and
 at 16 vCPU in 8192-MiB steps (both need platform version 1.4.0+); pulumi-awsx's own size helper uses 1-GiB
 steps there, which AWS rejects. A 32 vCPU size appears in some third-party schemas but not in AWS's docs, so
 it is not accepted here.
