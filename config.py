@@ -162,7 +162,6 @@ def _scalar_to_str(value: Any) -> Any:
     return value
 
 
-
 # ----------------------------------------------------------------------------------------------------
 # Base model
 # ----------------------------------------------------------------------------------------------------
@@ -262,7 +261,6 @@ class NetworkConfig(_Model):
     def assign_public_ip(self) -> bool:
         """Tasks get a public IP exactly when they run in public subnets."""
         return self.task_subnets == "public"
-
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -543,7 +541,6 @@ class ImageConfig(_Model):
         return image_is_pinned(self.uri or "")
 
 
-
 class SecretSource(_Model):
     """Where a container secret comes from: exactly one of generate, stackSecret, ssmParameter,
     secretsManager, template. Every kind reaches the container through its `secrets` field (an SSM or
@@ -601,7 +598,6 @@ class SecretSource(_Model):
     @property
     def template_refs(self) -> list[TemplateRef]:
         return parse_template(self.template)[0] if self.template is not None else []
-
 
 
 def check_timeout_below_interval(timeout: int, interval: int) -> None:
@@ -726,7 +722,6 @@ class RouteConfig(_Model):
     def _rules(self) -> RouteConfig:
         raise_if(check_route(self))
         return self
-
 
 
 class AccessPointConfig(_Model):
@@ -856,8 +851,8 @@ class TmpfsMount:
 
 
 class HardeningConfig(_Model):
-    """Container hardening. Defaults are the secure posture: read-only root, non-root user, no capabilities.
-    """
+    """Container hardening. Defaults are the secure posture: read-only root, non-root user, no
+    capabilities."""
 
     read_only_root_filesystem: bool = Field(
         default=True, description="Mount the container's root filesystem read-only."
@@ -986,7 +981,6 @@ class PermissionsConfig(_Model):
         return not (self.s3_buckets or self.dynamodb_tables or self.sqs_queues or self.ssm_paths)
 
 
-
 class AutoscalingConfig(_Model):
     """Target-tracking autoscaling of a service's desired count."""
 
@@ -1106,7 +1100,6 @@ class ContainerConfig(_Model):
         return value
 
 
-
 class SidecarConfig(ContainerConfig):
     """An extra container in the service's task (e.g. postgres next to the backend)."""
 
@@ -1218,7 +1211,6 @@ class ServiceConfig(ContainerConfig):
         return self
 
 
-
 # ----------------------------------------------------------------------------------------------------
 # The whole stack
 # ----------------------------------------------------------------------------------------------------
@@ -1323,7 +1315,6 @@ class PlatformConfig(_Model):
         return sorted({k for s in self.services.values() for k in s.stack_secret_keys})
 
 
-
 # ----------------------------------------------------------------------------------------------------
 # Loading and error translation
 # ----------------------------------------------------------------------------------------------------
@@ -1339,7 +1330,6 @@ def load_config(raw: Mapping[str, Any]) -> PlatformConfig:
         return PlatformConfig.model_validate(dict(raw))
     except ValidationError as exc:
         raise ConfigError(translate_errors(exc, PlatformConfig)) from None
-
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -1433,8 +1423,7 @@ def _stack_key(key: str, namespace: str) -> str:
 
 
 def stack_secret_config_key(key: str, namespace: str = PROJECT) -> str:
-    """The full Pulumi config key of a `stackSecret` reference: `djangoKey` → `fargate-platform:djangoKey`.
-    """
+    """The full Pulumi config key of a `stackSecret` reference: `djangoKey` → `fargate-platform:djangoKey`."""
     return _stack_key(key, namespace)
 
 

@@ -47,7 +47,28 @@ FARGATE_CPU_MEMORY: dict[int, tuple[int, ...]] = {
 """Valid Fargate (Linux) task sizes: cpu units → memory MiB (reference/policy-rules.md)."""
 
 LOG_RETENTION_DAYS: tuple[int, ...] = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
 )
 """Values CloudWatch Logs accepts for `retentionInDays`."""
 
@@ -65,23 +86,67 @@ TLS_POLICIES: tuple[str, ...] = (
 
 
 DOCKER_DEFAULT_CAPABILITIES: tuple[str, ...] = (
-    "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE",
-    "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "NET_RAW",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
 )
 """Capabilities a container gets from Docker by default. Fargate only accepts `SYS_PTRACE` in
 `linuxParameters.capabilities.add`, so keeping one of these is expressed by *not dropping* it."""
 
 ALLOWED_ADD_CAPABILITIES: tuple[str, ...] = (
-    "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "NET_BIND_SERVICE", "SETFCAP",
-    "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
 )
 """Capabilities `hardening.addCapabilities` may keep (harmless defaults of Docker)."""
 
 DANGEROUS_CAPABILITIES: tuple[str, ...] = (
-    "ALL", "AUDIT_CONTROL", "BLOCK_SUSPEND", "DAC_READ_SEARCH", "IPC_LOCK", "IPC_OWNER", "LEASE",
-    "LINUX_IMMUTABLE", "MAC_ADMIN", "MAC_OVERRIDE", "MKNOD", "NET_ADMIN", "NET_BROADCAST", "NET_RAW",
-    "SYS_ADMIN", "SYS_BOOT", "SYS_MODULE", "SYS_NICE", "SYS_PACCT", "SYS_PTRACE", "SYS_RAWIO",
-    "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "SYSLOG", "WAKE_ALARM"
+    "ALL",
+    "AUDIT_CONTROL",
+    "BLOCK_SUSPEND",
+    "DAC_READ_SEARCH",
+    "IPC_LOCK",
+    "IPC_OWNER",
+    "LEASE",
+    "LINUX_IMMUTABLE",
+    "MAC_ADMIN",
+    "MAC_OVERRIDE",
+    "MKNOD",
+    "NET_ADMIN",
+    "NET_BROADCAST",
+    "NET_RAW",
+    "SYS_ADMIN",
+    "SYS_BOOT",
+    "SYS_MODULE",
+    "SYS_NICE",
+    "SYS_PACCT",
+    "SYS_PTRACE",
+    "SYS_RAWIO",
+    "SYS_RESOURCE",
+    "SYS_TIME",
+    "SYS_TTY_CONFIG",
+    "SYSLOG",
+    "WAKE_ALARM",
 )
 """Capabilities rejected in `addCapabilities` (they widen the kernel attack surface)."""
 
@@ -109,9 +174,7 @@ SSM_NAME_RE = re.compile(r"^/?[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*\Z")
 S3_ARN_RE = re.compile(
     rf"^arn:{PARTITION}:s3:::[a-z0-9][a-z0-9.-]{{1,61}}[a-z0-9](?:/[A-Za-z0-9!_.()/'-]*)?\Z"
 )
-DYNAMODB_ARN_RE = re.compile(
-    rf"^arn:{PARTITION}:dynamodb:{REGION}:{ACCOUNT}:table/[A-Za-z0-9_.-]{{3,255}}\Z"
-)
+DYNAMODB_ARN_RE = re.compile(rf"^arn:{PARTITION}:dynamodb:{REGION}:{ACCOUNT}:table/[A-Za-z0-9_.-]{{3,255}}\Z")
 SQS_ARN_RE = re.compile(rf"^arn:{PARTITION}:sqs:{REGION}:{ACCOUNT}:[A-Za-z0-9_-]{{1,80}}(?:\.fifo)?\Z")
 S3_BUCKET_RE = re.compile(r"^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\Z")
 ECR_REPO_RE = re.compile(r"^(?=.{2,256}\Z)[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*\Z")
@@ -135,7 +198,15 @@ TEMPLATE_REF_BODY_RE = re.compile(
 TEMPLATE_FILTERS: tuple[str, ...] = ("urlencode",)
 
 SECRET_NAME_WORDS: tuple[str, ...] = (
-    "password", "passwd", "secret", "token", "apikey", "privatekey", "accesskey", "credential", "dsn"
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "apikey",
+    "privatekey",
+    "accesskey",
+    "credential",
+    "dsn",
 )
 """Environment variable names containing one of these (ignoring case, `_`, `-` and spaces) must be secrets."""
 
@@ -144,10 +215,13 @@ SECRET_VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a private key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
     ("a URL with a password", re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@")),
     # 40 base64 characters mixing upper case, lower case and digits (a 40-hex git SHA is not one).
-    ("an AWS secret access key", re.compile(
-        r"(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[0-9])"
-        r"[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"
-    )),
+    (
+        "an AWS secret access key",
+        re.compile(
+            r"(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[0-9])"
+            r"[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"
+        ),
+    ),
     ("a GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b")),
     ("a Slack token", re.compile(r"\bxox[abpr]-[A-Za-z0-9-]{10,}")),
     ("a JSON web token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.")),
@@ -671,16 +745,20 @@ def check_depends_on(svc: ServiceConfig, name: str) -> list[Issue]:
             graph[cname].append(target)
             sidecar = svc.sidecars.get(target) if target != name else None
             if condition == "HEALTHY":
-                has_check = svc.health_check.container is not None if sidecar is None else (
-                    sidecar.health_check is not None
+                has_check = (
+                    svc.health_check.container is not None
+                    if sidecar is None
+                    else (sidecar.health_check is not None)
                 )
                 if not has_check:
                     where = "healthCheck.container" if sidecar is None else f"sidecars.{target}.healthCheck"
                     message = f"HEALTHY needs a container health check on {target}; add {where} or use START"
                     issues.append((path, message))
             if condition in ("COMPLETE", "SUCCESS") and (sidecar is None or sidecar.essential):
-                message = (f"{condition} needs {target} to be non-essential (it is expected to exit); "
-                           f"set sidecars.{target}.essential: false or use START")
+                message = (
+                    f"{condition} needs {target} to be non-essential (it is expected to exit); "
+                    f"set sidecars.{target}.essential: false or use START"
+                )
                 issues.append((path, message))
     cycle = _find_cycle(graph)
     if cycle:

@@ -43,12 +43,32 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|<\{%[^%]*%\}>")
 # Engine operations that change nothing: counted in summaries, never printed as progress lines.
 _QUIET_OPS = frozenset({"same", "read", "refresh", "discard", "discard-replaced", "remove-pending-replace"})
 _SUMMARY_ORDER = ("create", "update", "replace", "delete", "import", "same")
-_PLANNED = {"create": "to create", "update": "to update", "replace": "to replace", "delete": "to delete",
-            "import": "to import", "same": "unchanged"}
-_DONE = {"create": "created", "update": "updated", "replace": "replaced", "delete": "deleted",
-         "import": "imported", "same": "unchanged"}
-_SYMBOL = {"create": "+", "update": "~", "replace": "+-", "create-replacement": "++",
-           "delete-replaced": "--", "delete": "-", "import": "=", "read-replacement": ">>"}
+_PLANNED = {
+    "create": "to create",
+    "update": "to update",
+    "replace": "to replace",
+    "delete": "to delete",
+    "import": "to import",
+    "same": "unchanged",
+}
+_DONE = {
+    "create": "created",
+    "update": "updated",
+    "replace": "replaced",
+    "delete": "deleted",
+    "import": "imported",
+    "same": "unchanged",
+}
+_SYMBOL = {
+    "create": "+",
+    "update": "~",
+    "replace": "+-",
+    "create-replacement": "++",
+    "delete-replaced": "--",
+    "delete": "-",
+    "import": "=",
+    "read-replacement": ">>",
+}
 
 
 class OpsError(Exception):
@@ -105,7 +125,7 @@ class Project:
 
     def stack_files(self) -> list[str]:
         """Stacks that have a Pulumi.<stack>.yaml here."""
-        return sorted(p.name[len("Pulumi."):-len(".yaml")] for p in self.root.glob("Pulumi.*.yaml"))
+        return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in self.root.glob("Pulumi.*.yaml"))
 
     def is_protected(self, stack: str) -> bool:
         """prod, or any stack whose Pulumi.<stack>.yaml declares `fargate-platform:environment: prod`."""
@@ -323,9 +343,13 @@ class EventPrinter:
             self.drifted.append(DriftedResource(urn=metadata.urn, type=metadata.type, op=kind, keys=keys))
 
     def _policy(self, event: Any) -> None:
-        violation = PolicyViolation(policy=event.policy_name, pack=event.policy_pack_name,
-                                    level=event.enforcement_level, urn=event.resource_urn or "",
-                                    message=strip_ansi(event.message).strip())
+        violation = PolicyViolation(
+            policy=event.policy_name,
+            pack=event.policy_pack_name,
+            level=event.enforcement_level,
+            urn=event.resource_urn or "",
+            message=strip_ansi(event.message).strip(),
+        )
         if violation not in self.violations:
             self.violations.append(violation)
             self._write(f"  policy {violation.line()}")
@@ -368,8 +392,15 @@ def _stderr_of(exc: BaseException) -> str:
     return "\n".join(f"  {line}" for line in lines[-15:])
 
 
-def translate_error(exc: BaseException, auto: Any, *, stack: str, operation: str,
-                    diagnostics: Iterable[str] = (), project: Project | None = None) -> OpsError:
+def translate_error(
+    exc: BaseException,
+    auto: Any,
+    *,
+    stack: str,
+    operation: str,
+    diagnostics: Iterable[str] = (),
+    project: Project | None = None,
+) -> OpsError:
     """Phrase an Automation API (or CLI start-up) failure for the user, with its exit code."""
     if isinstance(exc, FileNotFoundError) and (exc.filename in (None, "pulumi") or "pulumi" in str(exc)):
         return OpsError(PULUMI_MISSING_MESSAGE, EXIT_USAGE)
@@ -393,11 +424,13 @@ def translate_error(exc: BaseException, auto: Any, *, stack: str, operation: str
             EXIT_USAGE,
         )
     if isinstance(exc, auto.InvalidVersionError):
-        return OpsError(f"error: unusable Pulumi CLI: {exc}\nInstall 3.272.0 to match the SDK: "
-                        "curl -fsSL https://get.pulumi.com | sh -s -- --version 3.272.0", EXIT_USAGE)
+        return OpsError(
+            f"error: unusable Pulumi CLI: {exc}\nInstall 3.272.0 to match the SDK: "
+            "curl -fsSL https://get.pulumi.com | sh -s -- --version 3.272.0",
+            EXIT_USAGE,
+        )
     if isinstance(exc, auto.CommandError):
         details = list(diagnostics)
         body = "\n".join(f"  {d}" for d in details) if details else _stderr_of(exc)
         return OpsError(f"error: `pulumi {operation}` failed on stack '{stack}':\n{body}", EXIT_FAILED)
     raise exc
-

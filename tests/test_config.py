@@ -1126,9 +1126,7 @@ RULE_CASES: list[tuple[str, Any, list[str]]] = [
         lambda r: svc(r).update(hardening={"addCapabilities": ["SYS_ADMIN"]}),
         [
             "services.backend.hardening.addCapabilities: SYS_ADMIN is too powerful to add; remove it "
-            "(allowed: "
-            + ", ".join(config.ALLOWED_ADD_CAPABILITIES)
-            + ")"
+            "(allowed: " + ", ".join(config.ALLOWED_ADD_CAPABILITIES) + ")"
         ],
     ),
     (
@@ -1435,7 +1433,7 @@ def test_odd_keys_stay_on_one_line() -> None:
     raw = good()
     raw["services"]["my service\n"] = {"image": "nginx:1.27"}
     assert problems(raw) == [
-        'services["my service\\n"]: service name \'my service\\n\' is not a lowercase DNS label; '
+        "services[\"my service\\n\"]: service name 'my service\\n' is not a lowercase DNS label; "
         "use lowercase "
         "letters, digits and '-', starting with a letter and not ending with '-' (e.g. 'backend')"
     ]
@@ -1477,7 +1475,7 @@ def test_a_trailing_newline_never_passes_a_pattern() -> None:
     assert problems(raw) == [
         "cluster.namespace: 'dev.local\\n' is not a DNS name; use a private domain such as dev.local",
         "services.frontend.image.tag: '1.0\\n' is not a Docker tag; use letters, digits, '_', '.', '-'",
-        'services["web\\n"]: service name \'web\\n\' is not a lowercase DNS label; use lowercase letters, '
+        "services[\"web\\n\"]: service name 'web\\n' is not a lowercase DNS label; use lowercase letters, "
         "digits and '-', starting with a letter and not ending with '-' (e.g. 'backend')",
     ]
 

@@ -49,8 +49,9 @@ def validator() -> Any:
 @pytest.mark.parametrize("name", NAMES)
 def test_workflow_is_valid_against_the_github_workflow_schema(name: str) -> None:
     document = load(name)
-    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-              for e in validator().iter_errors(document)]
+    errors = [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator().iter_errors(document)
+    ]
     assert errors == []
 
 
@@ -78,9 +79,13 @@ def test_ci_runs_lint_types_tests_and_the_offline_check_for_dev_and_prod() -> No
     assert setup["with"]["python-version"] == "3.11"
     commands = [step.get("run", "") for step in steps(ci, "test")]
     assert SETUP in commands
-    for expected in ("./venv/bin/ruff check .", "./venv/bin/pyright", "./venv/bin/python -m pytest",
-                     "./venv/bin/python -m ops check --stack dev",
-                     "./venv/bin/python -m ops check --stack prod"):
+    for expected in (
+        "./venv/bin/ruff check .",
+        "./venv/bin/pyright",
+        "./venv/bin/python -m pytest",
+        "./venv/bin/python -m ops check --stack dev",
+        "./venv/bin/python -m ops check --stack prod",
+    ):
         assert expected in commands
     assert commands.index(SETUP) < commands.index("./venv/bin/python -m pytest")
     assert "secrets." not in (WORKFLOWS / "ci.yml").read_text()  # CI needs no credentials
@@ -96,12 +101,15 @@ def test_preview_uses_oidc_when_configured_and_posts_the_policy_preview_on_the_p
     credentials = next(s for s in job["steps"] if "configure-aws-credentials" in s.get("uses", ""))
     assert credentials["with"]["role-to-assume"] == "${{ vars.AWS_ROLE_ARN }}"
     commands = runs(preview, "preview")
-    assert ("pulumi preview --stack dev --policy-pack policy --policy-pack-config policy/config/dev.json"
-            in commands)
+    assert (
+        "pulumi preview --stack dev --policy-pack policy --policy-pack-config policy/config/dev.json"
+        in commands
+    )
     assert SETUP in commands
     assert 'gh pr comment "$PR" --body-file comment.md' in commands
     assert uses(preview, "preview").index("aws-actions/configure-aws-credentials") < next(
-        i for i, s in enumerate(job["steps"]) if "pulumi preview" in s.get("run", ""))
+        i for i, s in enumerate(job["steps"]) if "pulumi preview" in s.get("run", "")
+    )
 
 
 def test_deploy_builds_sha_tagged_images_then_dev_on_main_and_prod_on_tags_behind_production() -> None:
@@ -110,7 +118,7 @@ def test_deploy_builds_sha_tagged_images_then_dev_on_main_and_prod_on_tags_behin
     images = deploy["jobs"]["images"]
     build = next(s for s in images["steps"] if "docker push" in s.get("run", ""))
     assert build["env"]["IMAGE_TAG"] == "${{ github.sha }}"
-    assert '${registry}/${name}:${IMAGE_TAG}' in build["run"]
+    assert "${registry}/${name}:${IMAGE_TAG}" in build["run"]
 
     dev, prod = deploy["jobs"]["dev"], deploy["jobs"]["prod"]
     assert dev["needs"] == "images" and prod["needs"] == "images"
@@ -127,8 +135,9 @@ def test_deploy_builds_sha_tagged_images_then_dev_on_main_and_prod_on_tags_behin
 def test_every_ops_command_in_a_workflow_parses_with_the_real_cli(name: str) -> None:
     text = re.sub(r"\$\{\{[^}]*\}\}", "VALUE", (WORKFLOWS / name).read_text())
     lines = [line.strip() for line in text.splitlines()]
-    commands = [line.removeprefix("run: ") for line in lines
-                if "-m ops " in line and not line.startswith("#")]
+    commands = [
+        line.removeprefix("run: ") for line in lines if "-m ops " in line and not line.startswith("#")
+    ]
     assert commands
     for command in commands:
         argv = shlex.split(command.split("-m ops ", 1)[1])

@@ -52,28 +52,72 @@ def test_event_printer_writes_one_line_per_planned_step_and_keeps_policy_and_sum
     out = io.StringIO()
     printer = EventPrinter(out, planned=True)
     stack_urn = "urn:pulumi:dev::fargate-platform::pulumi:pulumi:Stack::fargate-platform-dev"
-    printer(_event(resourcePreEvent={"metadata": {"op": "create", "urn": stack_urn,
-                                                  "type": "pulumi:pulumi:Stack", "provider": ""}}))
-    printer(_event(resourcePreEvent={"metadata": {
-        "op": "replace", "urn": "urn:pulumi:dev::fargate-platform::aws:lb/targetGroup:TargetGroup::api-tg",
-        "type": "aws:lb/targetGroup:TargetGroup", "provider": ""}}))
-    printer(_event(resOutputsEvent={"metadata": {
-        "op": "create", "urn": "urn:pulumi:dev::fargate-platform::aws:ecs/service:Service::api",
-        "type": "aws:ecs/service:Service", "provider": ""}}))  # a finished step: not a planned line
+    printer(
+        _event(
+            resourcePreEvent={
+                "metadata": {"op": "create", "urn": stack_urn, "type": "pulumi:pulumi:Stack", "provider": ""}
+            }
+        )
+    )
+    printer(
+        _event(
+            resourcePreEvent={
+                "metadata": {
+                    "op": "replace",
+                    "urn": "urn:pulumi:dev::fargate-platform::aws:lb/targetGroup:TargetGroup::api-tg",
+                    "type": "aws:lb/targetGroup:TargetGroup",
+                    "provider": "",
+                }
+            }
+        )
+    )
+    printer(
+        _event(
+            resOutputsEvent={
+                "metadata": {
+                    "op": "create",
+                    "urn": "urn:pulumi:dev::fargate-platform::aws:ecs/service:Service::api",
+                    "type": "aws:ecs/service:Service",
+                    "provider": "",
+                }
+            }
+        )
+    )  # a finished step: not a planned line
     printer(_event(diagnosticEvent={"message": "debug chatter", "color": "never", "severity": "debug"}))
-    printer(_event(diagnosticEvent={"message": "progress", "color": "never", "severity": "info",
-                                    "ephemeral": True}))
+    printer(
+        _event(
+            diagnosticEvent={"message": "progress", "color": "never", "severity": "info", "ephemeral": True}
+        )
+    )
     printer(_event(diagnosticEvent={"message": "heads up\n", "color": "never", "severity": "warning"}))
-    printer(_event(policyEvent={"message": "Log group api must expire.", "color": "never",
-                                "policyName": "log-retention-set", "policyPackName": "fargate-platform",
-                                "policyPackVersion": "", "policyPackVersionTag": "",
-                                "enforcementLevel": "mandatory"}))
-    printer(_event(summaryEvent={"maybeCorrupt": False, "durationSeconds": 2,
-                                 "resourceChanges": {"replace": 1}, "PolicyPacks": {}}))
+    printer(
+        _event(
+            policyEvent={
+                "message": "Log group api must expire.",
+                "color": "never",
+                "policyName": "log-retention-set",
+                "policyPackName": "fargate-platform",
+                "policyPackVersion": "",
+                "policyPackVersionTag": "",
+                "enforcementLevel": "mandatory",
+            }
+        )
+    )
+    printer(
+        _event(
+            summaryEvent={
+                "maybeCorrupt": False,
+                "durationSeconds": 2,
+                "resourceChanges": {"replace": 1},
+                "PolicyPacks": {},
+            }
+        )
+    )
     assert out.getvalue() == (
         "  +- replace    aws:lb/targetGroup:TargetGroup api-tg\n"
         "  warning: heads up\n"
-        "  policy [mandatory] log-retention-set (fargate-platform) on stack: Log group api must expire.\n")
+        "  policy [mandatory] log-retention-set (fargate-platform) on stack: Log group api must expire.\n"
+    )
     assert [v.policy for v in printer.mandatory_violations] == ["log-retention-set"]
     assert printer.changes == {"replace": 1}
 
@@ -81,38 +125,91 @@ def test_event_printer_writes_one_line_per_planned_step_and_keeps_policy_and_sum
 def test_event_printer_for_updates_reports_finished_steps_and_failures() -> None:
     out = io.StringIO()
     printer = EventPrinter(out, planned=False)
-    service = ("urn:pulumi:dev::fargate-platform::fargate-platform:index:FargateService$"
-               "aws:ecs/service:Service::api")
-    printer(_event(resourcePreEvent={"metadata": {"op": "update", "urn": service,
-                                                  "type": "aws:ecs/service:Service", "provider": ""}}))
-    printer(_event(resOutputsEvent={"metadata": {"op": "update", "urn": service,
-                                                 "type": "aws:ecs/service:Service", "provider": ""}}))
-    printer(_event(resOpFailedEvent={"metadata": {"op": "update", "urn": service,
-                                                  "type": "aws:ecs/service:Service", "provider": ""},
-                                     "status": 1, "steps": 1}))
-    printer(_event(diagnosticEvent={"message": "ServiceNotActive", "color": "never", "severity": "error",
-                                    "urn": service}))
+    service = (
+        "urn:pulumi:dev::fargate-platform::fargate-platform:index:FargateService$aws:ecs/service:Service::api"
+    )
+    printer(
+        _event(
+            resourcePreEvent={
+                "metadata": {
+                    "op": "update",
+                    "urn": service,
+                    "type": "aws:ecs/service:Service",
+                    "provider": "",
+                }
+            }
+        )
+    )
+    printer(
+        _event(
+            resOutputsEvent={
+                "metadata": {
+                    "op": "update",
+                    "urn": service,
+                    "type": "aws:ecs/service:Service",
+                    "provider": "",
+                }
+            }
+        )
+    )
+    printer(
+        _event(
+            resOpFailedEvent={
+                "metadata": {
+                    "op": "update",
+                    "urn": service,
+                    "type": "aws:ecs/service:Service",
+                    "provider": "",
+                },
+                "status": 1,
+                "steps": 1,
+            }
+        )
+    )
+    printer(
+        _event(
+            diagnosticEvent={
+                "message": "ServiceNotActive",
+                "color": "never",
+                "severity": "error",
+                "urn": service,
+            }
+        )
+    )
     printer(_event(diagnosticEvent={"message": "print() output", "color": "never", "severity": "info#err"}))
-    assert out.getvalue() == ("  ~  updated    aws:ecs/service:Service api\n"
-                              "  !  failed     aws:ecs/service:Service api\n"
-                              "  error: aws:ecs/service:Service api: ServiceNotActive\n"
-                              "  info: print() output\n")
+    assert out.getvalue() == (
+        "  ~  updated    aws:ecs/service:Service api\n"
+        "  !  failed     aws:ecs/service:Service api\n"
+        "  error: aws:ecs/service:Service api: ServiceNotActive\n"
+        "  info: print() output\n"
+    )
     assert printer.errors == ["aws:ecs/service:Service api: ServiceNotActive"]
 
 
 def test_translate_error_recognises_the_sdks_own_error_classes() -> None:
-    busy = translate_error(_error("error: [409] Conflict: Another update is currently in progress."), real,
-                           stack="dev", operation="up")
+    busy = translate_error(
+        _error("error: [409] Conflict: Another update is currently in progress."),
+        real,
+        stack="dev",
+        operation="up",
+    )
     assert busy.exit_code == EXIT_BUSY and "pulumi cancel --stack dev" in busy.message
-    missing = translate_error(_error("error: no stack named 'qa' found"), real, stack="qa",
-                              operation="preview", project=Project(Path("/nowhere")))
+    missing = translate_error(
+        _error("error: no stack named 'qa' found"),
+        real,
+        stack="qa",
+        operation="preview",
+        project=Project(Path("/nowhere")),
+    )
     assert missing.exit_code == EXIT_USAGE and "`pulumi stack init qa`" in missing.message
-    failed = translate_error(_error("error: \x1b[31mboom\x1b[0m\nsecond line"), real, stack="dev",
-                             operation="destroy")
+    failed = translate_error(
+        _error("error: \x1b[31mboom\x1b[0m\nsecond line"), real, stack="dev", operation="destroy"
+    )
     assert failed.exit_code == EXIT_FAILED
     assert failed.message == "error: `pulumi destroy` failed on stack 'dev':\n  error: boom\n  second line"
-    version = translate_error(real.InvalidVersionError("Minimum version requirement failed."), real,
-                              stack="dev", operation="up")
+    version = translate_error(
+        real.InvalidVersionError("Minimum version requirement failed."), real, stack="dev", operation="up"
+    )
     assert version.exit_code == EXIT_USAGE and "--version 3.272.0" in version.message
 
 
@@ -121,8 +218,9 @@ def test_translate_error_reraises_what_it_does_not_know() -> None:
         translate_error(ZeroDivisionError("bug"), real, stack="dev", operation="up")
 
 
-def test_the_real_local_workspace_without_a_cli_is_translated(monkeypatch: pytest.MonkeyPatch,
-                                                              tmp_path: Path) -> None:
+def test_the_real_local_workspace_without_a_cli_is_translated(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # an empty directory: no `pulumi`
     with pytest.raises(FileNotFoundError) as raised:
         real.LocalWorkspace(work_dir=str(tmp_path))
@@ -145,7 +243,8 @@ def test_project_policy_config_and_protection(tmp_path: Path) -> None:
     (tmp_path / "Pulumi.qa.yaml").write_text("config:\n  fargate-platform:environment: dev  # not prod\n")
     assert project.policy_arguments("dev") == {
         "policy_packs": [str(tmp_path / "policy")],
-        "policy_pack_configs": [str(tmp_path / "policy" / "config" / "dev.json")]}
+        "policy_pack_configs": [str(tmp_path / "policy" / "config" / "dev.json")],
+    }
     assert project.policy_config("pr-12") == tmp_path / "policy" / "config" / "dev.json"
     assert project.policy_config("qa") is None
     assert project.is_protected("prod") and project.is_protected("staging")
@@ -178,8 +277,9 @@ def test_pin_image_tags_without_services_config_is_an_error() -> None:
     handle = StackHandle(auto=real, stack=_Stack({}), name="dev", project=Project())
     with pytest.raises(OpsError) as raised:
         pin_image_tags(handle, "deadbeef")
-    assert raised.value.message == ("error: stack 'dev' has no fargate-platform:services config; "
-                                    "nothing to tag with deadbeef.")
+    assert raised.value.message == (
+        "error: stack 'dev' has no fargate-platform:services config; nothing to tag with deadbeef."
+    )
 
 
 def test_copy_config_from_an_empty_stack_is_an_error() -> None:

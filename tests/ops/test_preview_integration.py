@@ -21,10 +21,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _aws_credentials_found() -> bool:
-    if not any(os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE",
-                                          "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                                          "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) \
-            and not (Path.home() / ".aws").is_dir():
+    if (
+        not any(
+            os.environ.get(k)
+            for k in (
+                "AWS_ACCESS_KEY_ID",
+                "AWS_PROFILE",
+                "AWS_WEB_IDENTITY_TOKEN_FILE",
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            )
+        )
+        and not (Path.home() / ".aws").is_dir()
+    ):
         return False
     import botocore.session
 
@@ -38,8 +47,14 @@ def _skip_reason() -> str | None:
         return "the Pulumi CLI is not on PATH (install it to run the real preview)"
     if not _aws_credentials_found():
         return "no AWS credentials (environment, ~/.aws or web identity) for the real preview"
-    whoami = subprocess.run(["pulumi", "whoami", "--non-interactive"], capture_output=True, text=True,
-                            cwd=ROOT, check=False, timeout=60)
+    whoami = subprocess.run(
+        ["pulumi", "whoami", "--non-interactive"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        timeout=60,
+    )
     if whoami.returncode != 0:
         return f"not logged in to a Pulumi backend: {whoami.stderr.strip() or whoami.stdout.strip()}"
     return None
@@ -49,8 +64,14 @@ def test_real_preview_of_dev_with_the_policy_pack() -> None:
     reason = _skip_reason()
     if reason is not None:
         pytest.skip(reason)
-    result = subprocess.run([sys.executable, "-m", "ops", "preview", "--stack", "dev"], cwd=ROOT,
-                            capture_output=True, text=True, check=False, timeout=1800)
+    result = subprocess.run(
+        [sys.executable, "-m", "ops", "preview", "--stack", "dev"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1800,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Policy pack: policy/ with policy/config/dev.json" in result.stdout
     assert "Preview of 'dev': " in result.stdout

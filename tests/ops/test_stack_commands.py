@@ -56,15 +56,29 @@ def step(kind: str, op: str, type_: str, name: str, stack: str = "dev", **metada
 
 
 def policy(level: str, name: str, resource: str, message: str, stack: str = "dev") -> real.EngineEvent:
-    return _event(policyEvent={
-        "message": message, "color": "never", "policyName": name, "policyPackName": "fargate-platform",
-        "policyPackVersion": "0.1.0", "policyPackVersionTag": "v0.1.0", "enforcementLevel": level,
-        "resourceUrn": urn(stack, "aws:ecs/service:Service", resource)})
+    return _event(
+        policyEvent={
+            "message": message,
+            "color": "never",
+            "policyName": name,
+            "policyPackName": "fargate-platform",
+            "policyPackVersion": "0.1.0",
+            "policyPackVersionTag": "v0.1.0",
+            "enforcementLevel": level,
+            "resourceUrn": urn(stack, "aws:ecs/service:Service", resource),
+        }
+    )
 
 
 def summary(changes: dict[str, int]) -> real.EngineEvent:
-    return _event(summaryEvent={"maybeCorrupt": False, "durationSeconds": 1, "resourceChanges": changes,
-                                "PolicyPacks": {}})
+    return _event(
+        summaryEvent={
+            "maybeCorrupt": False,
+            "durationSeconds": 1,
+            "resourceChanges": changes,
+            "PolicyPacks": {},
+        }
+    )
 
 
 def op_map(changes: dict[str, int]) -> real.OpMap:
@@ -100,11 +114,15 @@ class FakeAutomation:
             "dev": {
                 "aws:region": real.ConfigValue("eu-west-2"),
                 "fargate-platform:environment": real.ConfigValue("dev"),
-                "fargate-platform:services": real.ConfigValue(json.dumps({
-                    "backend": {"image": {"repository": "backend", "tag": "latest"}, "port": 8000},
-                    "frontend": {"image": {"repository": "frontend"}, "port": 3000},
-                    "proxy": {"image": "nginx:1.27", "port": 80},
-                })),
+                "fargate-platform:services": real.ConfigValue(
+                    json.dumps(
+                        {
+                            "backend": {"image": {"repository": "backend", "tag": "latest"}, "port": 8000},
+                            "frontend": {"image": {"repository": "frontend"}, "port": 3000},
+                            "proxy": {"image": "nginx:1.27", "port": 80},
+                        }
+                    )
+                ),
                 "fargate-platform:sentryDsn": real.ConfigValue("https://key@sentry.example/1", secret=True),
             },
         }
@@ -147,10 +165,16 @@ class FakeAutomation:
                 fake.record("workspace.get_all_config", stack_name=stack_name)
                 return dict(fake.config.get(stack_name, {}))
 
-            def remove_stack(self, stack_name: str, force: bool | None = None,
-                             preserve_config: bool | None = None) -> None:
-                check(real.LocalWorkspace.remove_stack, self, stack_name, force=force,
-                      preserve_config=preserve_config)
+            def remove_stack(
+                self, stack_name: str, force: bool | None = None, preserve_config: bool | None = None
+            ) -> None:
+                check(
+                    real.LocalWorkspace.remove_stack,
+                    self,
+                    stack_name,
+                    force=force,
+                    preserve_config=preserve_config,
+                )
                 fake.record("workspace.remove_stack", stack_name=stack_name, force=force)
                 fake.stacks.discard(stack_name)
 
@@ -195,9 +219,15 @@ class FakeAutomation:
                     raise fake.errors[method]
 
             def _summary(self, method: str) -> real.UpdateSummary:
-                return real.UpdateSummary(kind=method, start_time=datetime(2026, 11, 22), message="",
-                                          environment={}, config={}, result="succeeded",
-                                          resource_changes=op_map(fake.changes.get(method, {})))
+                return real.UpdateSummary(
+                    kind=method,
+                    start_time=datetime(2026, 11, 22),
+                    message="",
+                    environment={},
+                    config={},
+                    result="succeeded",
+                    resource_changes=op_map(fake.changes.get(method, {})),
+                )
 
             def preview(self, **kwargs: Any) -> real.PreviewResult:
                 self._operation("preview", kwargs)
@@ -238,8 +268,9 @@ class FakeAutomation:
             def set_config(self, key: str, value: real.ConfigValue, *, path: bool = False) -> None:
                 check(real.Stack.set_config, self, key, value, path=path)
                 assert isinstance(value, real.ConfigValue)
-                fake.record("set_config", stack=self.name, key=key, value=value.value, secret=value.secret,
-                            path=path)
+                fake.record(
+                    "set_config", stack=self.name, key=key, value=value.value, secret=value.secret, path=path
+                )
 
         return Stack
 
@@ -293,8 +324,13 @@ class Run:
         self.code, self.out, self.err = code, out, err
 
 
-def run(argv: list[str], fake: FakeAutomation | None, project: Project, stdin: io.StringIO | None = None,
-        load: Any = None) -> Run:
+def run(
+    argv: list[str],
+    fake: FakeAutomation | None,
+    project: Project,
+    stdin: io.StringIO | None = None,
+    load: Any = None,
+) -> Run:
     args = build_parser().parse_args(argv)
     out, err = io.StringIO(), io.StringIO()
     console = Console(out=out, err=err, stdin=stdin if stdin is not None else io.StringIO())
@@ -320,7 +356,8 @@ def test_every_command_has_help_with_exit_codes(command: str, capsys: pytest.Cap
 
 
 def test_preview_selects_the_stack_in_the_project_dir_and_attaches_the_pack_and_its_config(
-        fake: FakeAutomation, project: Project) -> None:
+    fake: FakeAutomation, project: Project
+) -> None:
     fake.events["preview"] = [
         step("resourcePreEvent", "create", "aws:ecs/service:Service", "backend", planning=True),
         step("resourcePreEvent", "same", "aws:ecs/cluster:Cluster", "cluster", planning=True),
@@ -360,7 +397,8 @@ def test_preview_cli_output_streams_the_cli_display(fake: FakeAutomation, projec
 
 
 def test_preview_without_a_stack_policy_config_runs_the_pack_with_its_defaults(
-        fake: FakeAutomation, project: Project) -> None:
+    fake: FakeAutomation, project: Project
+) -> None:
     fake.stacks.add("staging")
     fake.changes["preview"] = {"same": 1}
     result = run(["preview", "--stack", "staging"], fake, project)
@@ -373,8 +411,12 @@ def test_preview_without_a_stack_policy_config_runs_the_pack_with_its_defaults(
 
 def test_preview_mandatory_violations_exit_1_and_are_listed(fake: FakeAutomation, project: Project) -> None:
     fake.events["preview"] = [
-        policy("mandatory", "fargate-read-only-root-filesystem", "backend",
-               "Container 'backend' in task definition backend must set readonlyRootFilesystem: true."),
+        policy(
+            "mandatory",
+            "fargate-read-only-root-filesystem",
+            "backend",
+            "Container 'backend' in task definition backend must set readonlyRootFilesystem: true.",
+        ),
         policy("advisory", "fargate-spot-in-non-prod", "backend", "Service backend should use Spot."),
     ]
     fake.errors["preview"] = command_error("error: preview failed")
@@ -393,29 +435,41 @@ def test_preview_mandatory_violations_exit_1_and_are_listed(fake: FakeAutomation
     assert "  policy [advisory] fargate-spot-in-non-prod (fargate-platform)" in result.out
 
 
-def test_preview_advisory_violations_are_listed_and_do_not_fail(fake: FakeAutomation,
-                                                                project: Project) -> None:
+def test_preview_advisory_violations_are_listed_and_do_not_fail(
+    fake: FakeAutomation, project: Project
+) -> None:
     fake.events["preview"] = [policy("advisory", "fargate-spot-in-non-prod", "backend", "Use Spot.")]
     fake.changes["preview"] = {"same": 2}
     result = run(["preview", "--stack", "dev"], fake, project)
     assert result.code == EXIT_OK
-    assert ("Policy: 1 advisory violation(s), not blocking:\n"
-            "  [advisory] fargate-spot-in-non-prod (fargate-platform) on aws:ecs/service:Service backend: "
-            "Use Spot.\n") in result.out
+    assert (
+        "Policy: 1 advisory violation(s), not blocking:\n"
+        "  [advisory] fargate-spot-in-non-prod (fargate-platform) on aws:ecs/service:Service backend: "
+        "Use Spot.\n"
+    ) in result.out
 
 
 def test_preview_engine_failure_shows_the_error_diagnostics(fake: FakeAutomation, project: Project) -> None:
-    fake.events["preview"] = [_event(diagnosticEvent={
-        "message": "\x1b[31mconfig error: services.backend.memory: 4096 is not valid with cpu 256\x1b[0m\n",
-        "color": "never", "severity": "error",
-        "urn": urn("dev", "pulumi:pulumi:Stack", "fargate-platform-dev")})]
+    fake.events["preview"] = [
+        _event(
+            diagnosticEvent={
+                "message": (
+                    "\x1b[31mconfig error: services.backend.memory: 4096 is not valid with cpu 256\x1b[0m\n"
+                ),
+                "color": "never",
+                "severity": "error",
+                "urn": urn("dev", "pulumi:pulumi:Stack", "fargate-platform-dev"),
+            }
+        )
+    ]
     fake.errors["preview"] = command_error("error: an unhandled error occurred", stdout="...")
     result = run(["preview", "--stack", "dev"], fake, project)
     assert result.code == EXIT_FAILED
     assert result.err == (
         "error: `pulumi preview` failed on stack 'dev':\n"
         "  pulumi:pulumi:Stack fargate-platform-dev: config error: services.backend.memory: 4096 is not "
-        "valid with cpu 256\n")
+        "valid with cpu 256\n"
+    )
 
 
 def test_preview_unknown_stack_names_the_fix(fake: FakeAutomation, project: Project) -> None:
@@ -424,7 +478,8 @@ def test_preview_unknown_stack_names_the_fix(fake: FakeAutomation, project: Proj
     assert result.err == (
         f"error: stack 'qa' does not exist in the current Pulumi backend. Create it with "
         f"`pulumi stack init qa` (in {project.root}), or log in to the backend that holds it "
-        "(`pulumi login`). Stack config files here: dev, live, prod.\n")
+        "(`pulumi login`). Stack config files here: dev, live, prod.\n"
+    )
     assert "preview" not in fake.names()
 
 
@@ -434,10 +489,20 @@ def test_preview_image_tag_pins_every_ecr_service_image(fake: FakeAutomation, pr
     assert result.code == EXIT_OK
     sets = [kwargs for name, kwargs in fake.calls if name == "set_config"]
     assert sets == [
-        {"stack": "dev", "key": "fargate-platform:services.backend.image.tag", "value": "3f2a9c1",
-         "secret": False, "path": True},
-        {"stack": "dev", "key": "fargate-platform:services.frontend.image.tag", "value": "3f2a9c1",
-         "secret": False, "path": True},
+        {
+            "stack": "dev",
+            "key": "fargate-platform:services.backend.image.tag",
+            "value": "3f2a9c1",
+            "secret": False,
+            "path": True,
+        },
+        {
+            "stack": "dev",
+            "key": "fargate-platform:services.frontend.image.tag",
+            "value": "3f2a9c1",
+            "secret": False,
+            "path": True,
+        },
     ]
     assert fake.names().index("set_config") < fake.names().index("preview")
     assert "Image tag 3f2a9c1 set for: backend, frontend\n" in result.out
@@ -447,14 +512,17 @@ def test_preview_image_tag_pins_every_ecr_service_image(fake: FakeAutomation, pr
 
 
 def test_up_with_yes_updates_at_once_with_the_pack_and_prints_summary_and_masked_outputs(
-        fake: FakeAutomation, project: Project) -> None:
+    fake: FakeAutomation, project: Project
+) -> None:
     fake.events["up"] = [
         step("resOutputsEvent", "create", "aws:ecs/service:Service", "backend"),
         step("resOutputsEvent", "same", "aws:ecs/cluster:Cluster", "cluster"),
     ]
     fake.changes["up"] = {"create": 1, "same": 7}
-    fake.outputs = {"url": real.OutputValue("http://alb.example", False),
-                    "dbPassword": real.OutputValue("hunter2", True)}
+    fake.outputs = {
+        "url": real.OutputValue("http://alb.example", False),
+        "dbPassword": real.OutputValue("hunter2", True),
+    }
 
     result = run(["up", "--stack", "dev", "--yes"], fake, project)
 
@@ -470,18 +538,21 @@ def test_up_with_yes_updates_at_once_with_the_pack_and_prints_summary_and_masked
     assert "hunter2" not in result.out
 
 
-def test_up_without_yes_and_without_a_terminal_refuses_clearly(fake: FakeAutomation,
-                                                               project: Project) -> None:
+def test_up_without_yes_and_without_a_terminal_refuses_clearly(
+    fake: FakeAutomation, project: Project
+) -> None:
     result = run(["up", "--stack", "dev"], fake, project, stdin=io.StringIO())
     assert result.code == EXIT_USAGE
     assert result.err == (
         "error: refusing to update stack 'dev' without confirmation: stdin is not a terminal.\n"
-        "Review the changes with `python -m ops preview --stack dev`, then pass --yes.\n")
+        "Review the changes with `python -m ops preview --stack dev`, then pass --yes.\n"
+    )
     assert "up" not in fake.names() and "preview" not in fake.names()
 
 
-def test_up_on_a_terminal_previews_then_asks_and_deploys_on_yes(fake: FakeAutomation,
-                                                                project: Project) -> None:
+def test_up_on_a_terminal_previews_then_asks_and_deploys_on_yes(
+    fake: FakeAutomation, project: Project
+) -> None:
     fake.changes["preview"] = {"create": 2}
     fake.changes["up"] = {"create": 2}
     result = run(["up", "--stack", "dev"], fake, project, stdin=TerminalInput("yes\n"))
@@ -500,9 +571,11 @@ def test_up_on_a_terminal_answered_no_changes_nothing(fake: FakeAutomation, proj
 
 
 def test_up_on_a_terminal_stops_before_asking_when_the_preview_has_mandatory_violations(
-        fake: FakeAutomation, project: Project) -> None:
+    fake: FakeAutomation, project: Project
+) -> None:
     fake.events["preview"] = [
-        policy("mandatory", "fargate-no-privileged", "backend", "must not be privileged.")]
+        policy("mandatory", "fargate-no-privileged", "backend", "must not be privileged.")
+    ]
     fake.errors["preview"] = command_error("error: preview failed")
     stdin = TerminalInput("yes\n")
     result = run(["up", "--stack", "dev"], fake, project, stdin=stdin)
@@ -517,9 +590,11 @@ def test_up_mandatory_violations_during_the_update_exit_1(fake: FakeAutomation, 
     fake.errors["up"] = command_error("error: update failed")
     result = run(["up", "--stack", "dev", "--yes"], fake, project)
     assert result.code == EXIT_FAILED
-    assert result.err.startswith("error: 1 mandatory policy violation(s) on stack 'dev'; up failed:\n"
-                                 "  [mandatory] fargate-no-privileged (fargate-platform) on "
-                                 "aws:ecs/service:Service backend: must not be privileged.\n")
+    assert result.err.startswith(
+        "error: 1 mandatory policy violation(s) on stack 'dev'; up failed:\n"
+        "  [mandatory] fargate-no-privileged (fargate-platform) on "
+        "aws:ecs/service:Service backend: must not be privileged.\n"
+    )
 
 
 def test_up_concurrent_update_says_wait_or_cancel(fake: FakeAutomation, project: Project) -> None:
@@ -531,14 +606,18 @@ def test_up_concurrent_update_says_wait_or_cancel(fake: FakeAutomation, project:
         "Wait for it to finish (watch `pulumi stack history --stack prod` or the backend's console), "
         "then run the command again.\n"
         "If that update was abandoned (its process is gone), cancel it: pulumi cancel --stack prod\n"
-        "(cancelling a live update can leave resources half-changed; prefer waiting).\n")
+        "(cancelling a live update can leave resources half-changed; prefer waiting).\n"
+    )
     assert "cancel" not in fake.names()
 
 
-def test_concurrent_update_on_a_diy_backend_lock_is_recognised_too(fake: FakeAutomation,
-                                                                   project: Project) -> None:
-    fake.errors["destroy"] = command_error("error: the stack is currently locked by 1 lock(s). Either wait "
-                                           "for the other process(es) to end or delete the lock file")
+def test_concurrent_update_on_a_diy_backend_lock_is_recognised_too(
+    fake: FakeAutomation, project: Project
+) -> None:
+    fake.errors["destroy"] = command_error(
+        "error: the stack is currently locked by 1 lock(s). Either wait "
+        "for the other process(es) to end or delete the lock file"
+    )
     result = run(["destroy", "--stack", "dev", "--yes"], fake, project)
     assert result.code == EXIT_BUSY
     assert "another update is already running on stack 'dev'" in result.err
@@ -554,11 +633,13 @@ def test_ctrl_c_during_up_cancels_the_update_and_exits_130(fake: FakeAutomation,
     assert result.err == (
         "Interrupted: cancelling the up running on stack 'dev'...\n"
         "Cancelled. Resources being changed when it stopped may need `python -m ops refresh --stack dev`.\n"
-        "up of stack 'dev' was interrupted.\n")
+        "up of stack 'dev' was interrupted.\n"
+    )
 
 
-def test_ctrl_c_when_cancel_itself_fails_says_how_to_cancel_by_hand(fake: FakeAutomation,
-                                                                    project: Project) -> None:
+def test_ctrl_c_when_cancel_itself_fails_says_how_to_cancel_by_hand(
+    fake: FakeAutomation, project: Project
+) -> None:
     fake.errors["destroy"] = KeyboardInterrupt()
 
     def failing_cancel(self: Any) -> None:
@@ -583,29 +664,34 @@ def test_ctrl_c_during_preview_exits_130_without_cancelling(fake: FakeAutomation
 # ------------------------------------------------------------------------------------ destroy
 
 
-def test_destroy_prod_without_confirm_refuses_before_touching_pulumi(fake: FakeAutomation,
-                                                                     project: Project) -> None:
+def test_destroy_prod_without_confirm_refuses_before_touching_pulumi(
+    fake: FakeAutomation, project: Project
+) -> None:
     result = run(["destroy", "--stack", "prod", "--yes"], fake, project, stdin=TerminalInput("prod\n"))
     assert result.code == EXIT_USAGE
     assert result.err == (
         "error: stack 'prod' is protected: destroying it needs its name typed back. Nothing was destroyed.\n"
-        "To destroy it: python -m ops destroy --stack prod --confirm prod\n")
+        "To destroy it: python -m ops destroy --stack prod --confirm prod\n"
+    )
     assert fake.calls == []
 
 
-def test_destroy_prod_with_a_typo_refuses_and_says_what_to_type(fake: FakeAutomation,
-                                                                project: Project) -> None:
+def test_destroy_prod_with_a_typo_refuses_and_says_what_to_type(
+    fake: FakeAutomation, project: Project
+) -> None:
     result = run(["destroy", "--stack", "prod", "--confirm", "prd"], fake, project)
     assert result.code == EXIT_USAGE
     assert result.err == (
         "error: refusing to destroy stack 'prod': --confirm 'prd' does not match the stack name. "
-        "Nothing was destroyed.\nTo destroy it, type its name exactly: --confirm prod\n")
+        "Nothing was destroyed.\nTo destroy it, type its name exactly: --confirm prod\n"
+    )
     assert "destroy" not in fake.names()
     assert fake.calls == []
 
 
-def test_destroy_a_stack_whose_config_says_prod_is_protected_too(fake: FakeAutomation,
-                                                                 project: Project) -> None:
+def test_destroy_a_stack_whose_config_says_prod_is_protected_too(
+    fake: FakeAutomation, project: Project
+) -> None:
     fake.stacks.add("live")
     result = run(["destroy", "--stack", "live", "--yes"], fake, project)
     assert result.code == EXIT_USAGE
@@ -626,12 +712,15 @@ def test_destroy_prod_with_its_name_typed_back_destroys_it(fake: FakeAutomation,
     assert "Destroy of 'prod': 12 deleted.\n" in result.out
 
 
-def test_destroy_dev_without_confirmation_and_without_a_terminal_refuses(fake: FakeAutomation,
-                                                                         project: Project) -> None:
+def test_destroy_dev_without_confirmation_and_without_a_terminal_refuses(
+    fake: FakeAutomation, project: Project
+) -> None:
     result = run(["destroy", "--stack", "dev"], fake, project)
     assert result.code == EXIT_USAGE
-    assert result.err == ("error: refusing to destroy stack 'dev' without confirmation: stdin is not a "
-                          "terminal. Nothing was destroyed.\nPass --confirm dev (or --yes).\n")
+    assert result.err == (
+        "error: refusing to destroy stack 'dev' without confirmation: stdin is not a "
+        "terminal. Nothing was destroyed.\nPass --confirm dev (or --yes).\n"
+    )
     assert fake.calls == []
 
 
@@ -649,14 +738,26 @@ def test_destroy_dev_on_a_terminal_needs_the_name_typed(fake: FakeAutomation, pr
 
 
 def test_drift_runs_a_preview_refresh_expecting_no_changes_and_exits_3_listing_drift(
-        fake: FakeAutomation, project: Project) -> None:
+    fake: FakeAutomation, project: Project
+) -> None:
     fake.events["preview_refresh"] = [
         step("resOutputsEvent", "refresh", "aws:ecs/cluster:Cluster", "cluster"),
-        step("resOutputsEvent", "update", "aws:ecs/service:Service", "backend",
-             diffs=["desiredCount"], old={"type": "aws:ecs/service:Service", "urn": "u"},
-             new={"type": "aws:ecs/service:Service", "urn": "u"}),
-        step("resOutputsEvent", "delete", "aws:cloudwatch/logGroup:LogGroup", "backend-logs",
-             old={"type": "aws:cloudwatch/logGroup:LogGroup", "urn": "u"}),
+        step(
+            "resOutputsEvent",
+            "update",
+            "aws:ecs/service:Service",
+            "backend",
+            diffs=["desiredCount"],
+            old={"type": "aws:ecs/service:Service", "urn": "u"},
+            new={"type": "aws:ecs/service:Service", "urn": "u"},
+        ),
+        step(
+            "resOutputsEvent",
+            "delete",
+            "aws:cloudwatch/logGroup:LogGroup",
+            "backend-logs",
+            old={"type": "aws:cloudwatch/logGroup:LogGroup", "urn": "u"},
+        ),
     ]
     fake.changes["preview_refresh"] = {"update": 1, "delete": 1, "same": 20}
     fake.errors["preview_refresh"] = command_error("error: no changes were expected but changes occurred")
@@ -673,15 +774,21 @@ def test_drift_runs_a_preview_refresh_expecting_no_changes_and_exits_3_listing_d
         "  aws:ecs/service:Service backend: changed [desiredCount]\n"
         "  aws:cloudwatch/logGroup:LogGroup backend-logs: deleted outside Pulumi\n"
         "Adopt the cloud state with `python -m ops refresh --stack dev`, or restore the program's state "
-        "with `python -m ops up --stack dev`.\n")
+        "with `python -m ops up --stack dev`.\n"
+    )
 
 
 def test_drift_recognises_refresh_steps_that_carry_a_diff(fake: FakeAutomation, project: Project) -> None:
     fake.events["preview_refresh"] = [
-        step("resOutputsEvent", "refresh", "aws:ecs/service:Service", "backend",
-             detailedDiff={"tags.owner": {"diffKind": "update", "inputDiff": False}},
-             old={"type": "aws:ecs/service:Service", "urn": "u"}, new={"type": "aws:ecs/service:Service",
-                                                                      "urn": "u"}),
+        step(
+            "resOutputsEvent",
+            "refresh",
+            "aws:ecs/service:Service",
+            "backend",
+            detailedDiff={"tags.owner": {"diffKind": "update", "inputDiff": False}},
+            old={"type": "aws:ecs/service:Service", "urn": "u"},
+            new={"type": "aws:ecs/service:Service", "urn": "u"},
+        ),
     ]
     fake.changes["preview_refresh"] = {"same": 4}
     result = run(["drift", "--stack", "dev"], fake, project)
@@ -691,7 +798,8 @@ def test_drift_recognises_refresh_steps_that_carry_a_diff(fake: FakeAutomation, 
 
 def test_drift_none_exits_0(fake: FakeAutomation, project: Project) -> None:
     fake.events["preview_refresh"] = [
-        step("resOutputsEvent", "refresh", "aws:ecs/cluster:Cluster", "cluster")]
+        step("resOutputsEvent", "refresh", "aws:ecs/cluster:Cluster", "cluster")
+    ]
     fake.changes["preview_refresh"] = {"same": 9}
     result = run(["drift", "--stack", "dev"], fake, project)
     assert result.code == EXIT_OK
@@ -702,8 +810,10 @@ def test_drift_other_failures_are_errors_not_drift(fake: FakeAutomation, project
     fake.errors["preview_refresh"] = command_error("error: failed to refresh: AccessDenied")
     result = run(["drift", "--stack", "dev"], fake, project)
     assert result.code == EXIT_FAILED
-    assert result.err == ("error: `pulumi refresh --preview-only` failed on stack 'dev':\n"
-                          "  error: failed to refresh: AccessDenied\n")
+    assert result.err == (
+        "error: `pulumi refresh --preview-only` failed on stack 'dev':\n"
+        "  error: failed to refresh: AccessDenied\n"
+    )
 
 
 def test_refresh_with_yes_refreshes(fake: FakeAutomation, project: Project) -> None:
@@ -716,8 +826,9 @@ def test_refresh_with_yes_refreshes(fake: FakeAutomation, project: Project) -> N
 
 
 def test_refresh_on_a_terminal_shows_drift_then_asks(fake: FakeAutomation, project: Project) -> None:
-    fake.events["preview_refresh"] = [step("resOutputsEvent", "update", "aws:ecs/service:Service", "backend",
-                                           diffs=["desiredCount"])]
+    fake.events["preview_refresh"] = [
+        step("resOutputsEvent", "update", "aws:ecs/service:Service", "backend", diffs=["desiredCount"])
+    ]
     fake.changes["preview_refresh"] = {"update": 1}
     declined = run(["refresh", "--stack", "dev"], fake, project, stdin=TerminalInput("no\n"))
     assert declined.code == EXIT_USAGE
@@ -739,20 +850,28 @@ def test_refresh_without_yes_and_without_a_terminal_refuses(fake: FakeAutomation
 
 
 def test_outputs_json_masks_secrets(fake: FakeAutomation, project: Project) -> None:
-    fake.outputs = {"url": real.OutputValue("http://alb.example", False),
-                    "clusterName": real.OutputValue("dev-cluster", False),
-                    "dbPassword": real.OutputValue("hunter2", True),
-                    "subnets": real.OutputValue(["subnet-1", "subnet-2"], False)}
+    fake.outputs = {
+        "url": real.OutputValue("http://alb.example", False),
+        "clusterName": real.OutputValue("dev-cluster", False),
+        "dbPassword": real.OutputValue("hunter2", True),
+        "subnets": real.OutputValue(["subnet-1", "subnet-2"], False),
+    }
     result = run(["outputs", "--stack", "dev", "--json"], fake, project)
     assert result.code == EXIT_OK
-    assert json.loads(result.out) == {"url": "http://alb.example", "clusterName": "dev-cluster",
-                                      "dbPassword": "[secret]", "subnets": ["subnet-1", "subnet-2"]}
+    assert json.loads(result.out) == {
+        "url": "http://alb.example",
+        "clusterName": "dev-cluster",
+        "dbPassword": "[secret]",
+        "subnets": ["subnet-1", "subnet-2"],
+    }
     assert fake.names() == ["LocalWorkspace", "Stack.select", "outputs"]
 
 
 def test_outputs_show_secrets_and_text_table(fake: FakeAutomation, project: Project) -> None:
-    fake.outputs = {"url": real.OutputValue("http://alb.example", False),
-                    "dbPassword": real.OutputValue("hunter2", True)}
+    fake.outputs = {
+        "url": real.OutputValue("http://alb.example", False),
+        "dbPassword": real.OutputValue("hunter2", True),
+    }
     shown = run(["outputs", "--stack", "dev", "--json", "--show-secrets"], fake, project)
     assert json.loads(shown.out)["dbPassword"] == "hunter2"
     table = run(["outputs", "--stack", "dev"], fake, project)
@@ -762,13 +881,19 @@ def test_outputs_show_secrets_and_text_table(fake: FakeAutomation, project: Proj
 # ------------------------------------------------------------------------------------ review
 
 
-def test_review_creates_pr_stack_from_dev_config_and_deploys_it(fake: FakeAutomation,
-                                                                project: Project) -> None:
+def test_review_creates_pr_stack_from_dev_config_and_deploys_it(
+    fake: FakeAutomation, project: Project
+) -> None:
     fake.changes["up"] = {"create": 30}
     result = run(["review", "--pr", "42", "--yes", "--image-tag", "abc123"], fake, project)
     assert result.code == EXIT_OK, result.err
-    assert fake.names()[:5] == ["LocalWorkspace", "Stack.create_or_select", "workspace.get_all_config",
-                                "set_all_config", "get_all_config"]
+    assert fake.names()[:5] == [
+        "LocalWorkspace",
+        "Stack.create_or_select",
+        "workspace.get_all_config",
+        "set_all_config",
+        "get_all_config",
+    ]
     assert fake.names()[-1] == "up"
     assert fake.kwargs("Stack.create_or_select") == {"stack_name": "pr-42", "work_dir": str(project.root)}
     assert fake.kwargs("workspace.get_all_config") == {"stack_name": "dev"}
@@ -803,8 +928,9 @@ def test_review_destroy_of_a_missing_stack_is_a_no_op(fake: FakeAutomation, proj
     assert "destroy" not in fake.names()
 
 
-def test_review_destroy_without_yes_and_without_terminal_refuses(fake: FakeAutomation,
-                                                                 project: Project) -> None:
+def test_review_destroy_without_yes_and_without_terminal_refuses(
+    fake: FakeAutomation, project: Project
+) -> None:
     fake.stacks.add("pr-42")
     result = run(["review", "--pr", "42", "--destroy"], fake, project)
     assert result.code == EXIT_USAGE
@@ -821,12 +947,21 @@ def test_review_rejects_a_non_numeric_pr(capsys: pytest.CaptureFixture[str]) -> 
 # ------------------------------------------------------------------------------------ no CLI
 
 
-@pytest.mark.parametrize("argv", [
-    ["preview", "--stack", "dev"], ["up", "--stack", "dev", "--yes"], ["destroy", "--stack", "dev", "--yes"],
-    ["refresh", "--stack", "dev", "--yes"], ["drift", "--stack", "dev"], ["outputs", "--stack", "dev"],
-    ["review", "--pr", "1", "--yes"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["preview", "--stack", "dev"],
+        ["up", "--stack", "dev", "--yes"],
+        ["destroy", "--stack", "dev", "--yes"],
+        ["refresh", "--stack", "dev", "--yes"],
+        ["drift", "--stack", "dev"],
+        ["outputs", "--stack", "dev"],
+        ["review", "--pr", "1", "--yes"],
+    ],
+)
 def test_no_pulumi_cli_on_path_gives_install_instructions_and_never_loads_the_sdk(
-        argv: list[str], project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    argv: list[str], project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PATH", "")
     loaded: list[bool] = []
 
@@ -847,7 +982,8 @@ def test_no_pulumi_cli_message_is_exact() -> None:
         "  curl -fsSL https://get.pulumi.com | sh -s -- --version 3.272.0\n"
         "  (or: brew install pulumi/tap/pulumi; on Windows: choco install pulumi)\n"
         "then add ~/.pulumi/bin to PATH and check with `pulumi version`.\n"
-        "The offline policy check needs no CLI: python -m ops check --stack STACK")
+        "The offline policy check needs no CLI: python -m ops check --stack STACK"
+    )
 
 
 def test_the_sdks_own_missing_binary_error_is_translated_too(fake: FakeAutomation, project: Project) -> None:
@@ -858,9 +994,9 @@ def test_the_sdks_own_missing_binary_error_is_translated_too(fake: FakeAutomatio
     assert result.err == PULUMI_MISSING_MESSAGE + "\n"
 
 
-def test_the_real_sdk_without_a_cli_is_explained_without_a_traceback(project: Project,
-                                                                      monkeypatch: pytest.MonkeyPatch,
-                                                                      tmp_path: Path) -> None:
+def test_the_real_sdk_without_a_cli_is_explained_without_a_traceback(
+    project: Project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """With the real `pulumi.automation`: a `pulumi` that vanishes between the PATH check and the SDK."""
     binary = fake_pulumi_on_path(tmp_path / "vanishing", monkeypatch, 1)
 
@@ -874,13 +1010,16 @@ def test_the_real_sdk_without_a_cli_is_explained_without_a_traceback(project: Pr
     assert os.environ["PATH"] == str(binary.parent)
 
 
-def test_drift_counted_by_the_summary_but_not_named_by_events_still_exits_3(fake: FakeAutomation,
-                                                                            project: Project) -> None:
+def test_drift_counted_by_the_summary_but_not_named_by_events_still_exits_3(
+    fake: FakeAutomation, project: Project
+) -> None:
     fake.changes["preview_refresh"] = {"update": 2, "same": 5}
     result = run(["drift", "--stack", "dev"], fake, project)
     assert result.code == EXIT_DRIFT
-    assert "Changes found (2 to update, 5 unchanged); the engine events did not name the resources.\n" \
+    assert (
+        "Changes found (2 to update, 5 unchanged); the engine events did not name the resources.\n"
         in result.out
+    )
 
 
 def test_the_real_entry_point_refuses_to_destroy_prod(capsys: pytest.CaptureFixture[str]) -> None:
@@ -894,8 +1033,15 @@ def test_importing_the_stack_commands_loads_no_pulumi(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    code = ("import sys, ops.stack_commands, ops.automation; "
-            "print(sorted(m for m in sys.modules if m == 'pulumi' or m.startswith('pulumi.')))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                            cwd=Path(__file__).resolve().parents[2])
+    code = (
+        "import sys, ops.stack_commands, ops.automation; "
+        "print(sorted(m for m in sys.modules if m == 'pulumi' or m.startswith('pulumi.')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert result.stdout.strip() == "[]"
