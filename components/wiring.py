@@ -1,6 +1,6 @@
-"""Wiring: the validated stack config (config.py models, plain values) → component args → components.
+"""Wiring: the validated stack config (config/ models, plain values) → component args → components.
 
-The one module of `components/` that knows config.py. Everything it decides (whether to create a load
+The one module of `components/` that knows config/. Everything it decides (whether to create a load
 balancer, a namespace, an autoscaling target, which secrets become parameters) it decides from plain config
 values, never from Outputs. `__main__.py` calls `build_platform` and exports what it returns.
 """

@@ -1,4 +1,4 @@
-"""Every config that config.py accepts runs through the components without an error.
+"""Every config that config/ accepts runs through the components without an error.
 
 Hypothesis combines feature mutations (routes, discovery, exec, sidecars, EFS, autoscaling, capacity,
 existing VPC, HTTPS, secrets of every kind, …) of the dev and prod stacks; whatever `load_config` accepts

@@ -1,0 +1,197 @@
+"""The whole `fargate-platform:*` stack config and the rules across its sections."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from config.base import PROJECT, ConfigModel, ServiceName, Tags, container_prefix
+from config.cluster import CapacityProviderItem, ClusterConfig
+from config.environment import apply_environment_defaults
+from config.errors import Issue, Path, raise_if
+from config.load_balancer import LoadBalancerConfig
+from config.logs import LogsConfig
+from config.network import NetworkConfig
+from config.services import ServiceConfig, check_depends_on
+
+
+class PlatformConfig(ConfigModel):
+    """The whole `fargate-platform:*` stack config."""
+
+    environment: Literal["dev", "staging", "prod"] = Field(
+        description="Deployment environment; selects environment defaults (see ENVIRONMENT_DEFAULTS)."
+    )
+    network: NetworkConfig = Field(default_factory=NetworkConfig, description="VPC and subnets.")
+    cluster: ClusterConfig = Field(default_factory=ClusterConfig, description="ECS cluster.")
+    load_balancer: LoadBalancerConfig = Field(
+        default_factory=LoadBalancerConfig, description="Shared Application Load Balancer."
+    )
+    logs: LogsConfig = Field(default_factory=LogsConfig, description="CloudWatch log groups.")
+    tags: Tags = Field(default_factory=dict, description="Tags on every resource.")
+    services: dict[ServiceName, ServiceConfig] = Field(
+        description="Services by name (lowercase DNS label, ≤ 20 characters).", min_length=1
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _environment_defaults(cls, data: Any) -> Any:
+        return apply_environment_defaults(data)
+
+    @model_validator(mode="after")
+    def _rules(self) -> PlatformConfig:
+        raise_if(check_platform(self))
+        return self
+
+    @property
+    def needs_load_balancer(self) -> bool:
+        """True when at least one service has a route (the shared ALB is created only then)."""
+        return any(s.route is not None for s in self.services.values())
+
+    @property
+    def assign_public_ip(self) -> bool:
+        """Whether tasks get a public IP (they run in public subnets)."""
+        return self.network.assign_public_ip
+
+    @property
+    def capacity_strategy(self) -> list[CapacityProviderItem]:
+        """The effective capacity provider strategy of every service."""
+        return self.cluster.capacity.strategy
+
+    @property
+    def any_exec(self) -> bool:
+        """True when a service enables ECS Exec (the cluster then configures exec logging)."""
+        return any(s.exec for s in self.services.values())
+
+    @property
+    def route_priorities(self) -> dict[str, int]:
+        """Listener rule priority of every routed, non-default service: explicit, else 10, 20, … in the order
+        of `services`, skipping priorities taken explicitly."""
+        taken = {s.route.priority for s in self.services.values() if s.route and s.route.priority is not None}
+        out: dict[str, int] = {}
+        nxt = 10
+        for name, svc in self.services.items():
+            if svc.route is None or svc.route.default:
+                continue
+            if svc.route.priority is not None:
+                out[name] = svc.route.priority
+                continue
+            while nxt in taken:
+                nxt += 10
+            out[name] = nxt
+            taken.add(nxt)
+        return out
+
+    @property
+    def default_route_service(self) -> str | None:
+        """The service receiving unmatched requests; None: the listener answers 404."""
+        return next((n for n, s in self.services.items() if s.route and s.route.default), None)
+
+    @property
+    def stack_secret_keys(self) -> list[str]:
+        """Every stack config key read as a secret by some service."""
+        return sorted({k for s in self.services.values() for k in s.stack_secret_keys})
+
+
+def check_platform(cfg: PlatformConfig) -> list[Issue]:
+    """Rules across sections and services."""
+    issues: list[Issue] = []
+    for name, svc in cfg.services.items():
+        prefix: Path = ("services", name)
+        for sname in svc.sidecars:
+            if sname == name:
+                issues.append(
+                    (
+                        (*prefix, "sidecars", sname),
+                        "has the service's own name (the main container's name); rename the sidecar",
+                    )
+                )
+        issues.extend(((*prefix, *p), m) for p, m in check_depends_on(svc, name))
+        if svc.discovery and cfg.cluster.namespace is None:
+            issues.append(
+                (
+                    (*prefix, "discovery"),
+                    "needs cluster.namespace; set cluster.namespace (e.g. dev.local) or discovery: false",
+                )
+            )
+        if cfg.environment == "prod":
+            for cname, container in svc.containers():
+                if not container.image.is_pinned:
+                    issues.append(
+                        (
+                            (*prefix, *container_prefix(cname), "image"),
+                            "is not pinned (latest or no tag) in prod; set a version tag or digest",
+                        )
+                    )
+        if svc.exec and cfg.cluster.exec_logging == "none" and cfg.environment == "prod":
+            issues.append(
+                (
+                    (*prefix, "exec"),
+                    "is enabled in prod without session logging; set "
+                    "cluster.execLogging: cloudWatch or exec: false",
+                )
+            )
+        for key in svc.stack_secret_keys:
+            bare = key.split(":", 1)[1] if key.startswith(f"{PROJECT}:") else key
+            if bare in TOP_LEVEL_KEYS:
+                issues.append(
+                    (
+                        (*prefix, "secrets"),
+                        f"stack secret key {key!r} is a platform config key; pick another name",
+                    )
+                )
+    defaults = [n for n, s in cfg.services.items() if s.route and s.route.default]
+    for extra in defaults[1:]:
+        issues.append(
+            (
+                ("services", extra, "route", "default"),
+                f"service {defaults[0]} is already the default route; only one service may set default: true",
+            )
+        )
+    seen: dict[int, str] = {}
+    for name, svc in cfg.services.items():
+        if svc.route is None or svc.route.priority is None:
+            continue
+        if svc.route.priority in seen:
+            issues.append(
+                (
+                    ("services", name, "route", "priority"),
+                    f"{svc.route.priority} is already used by "
+                    f"service {seen[svc.route.priority]}; pick another priority",
+                )
+            )
+        seen.setdefault(svc.route.priority, name)
+    if cfg.needs_load_balancer and cfg.network.is_existing_vpc and len(cfg.network.public_subnet_ids) < 2:
+        issues.append(
+            (
+                ("network", "publicSubnetIds"),
+                "needs ≥ 2 subnets in different AZs for the ALB; list the VPC's public subnet ids",
+            )
+        )
+    if (
+        cfg.network.is_existing_vpc
+        and cfg.network.task_subnets == "public"
+        and not cfg.network.public_subnet_ids
+    ):
+        issues.append(
+            (
+                ("network", "publicSubnetIds"),
+                "is required when taskSubnets is public; list the VPC's public subnet ids",
+            )
+        )
+    if cfg.environment == "prod" and cfg.needs_load_balancer and not cfg.load_balancer.https:
+        issues.append(
+            (("loadBalancer", "certificateArn"), "is required in prod (HTTPS); set an ACM certificate ARN")
+        )
+    return issues
+
+
+TOP_LEVEL_KEYS: tuple[str, ...] = (
+    "environment",
+    "network",
+    "cluster",
+    "loadBalancer",
+    "logs",
+    "tags",
+    "services",
+)
