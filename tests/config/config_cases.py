@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -80,3 +81,33 @@ def problems(raw: Any) -> list[str]:
 
 def ok(raw: Raw) -> PlatformConfig:
     return load_config(raw)
+
+
+FIX = "move it to secrets (e.g. {ssmParameter: …} or {stackSecret: …})"
+"""The fix every plaintext-secret problem names."""
+
+
+def existing_vpc(r: Raw, **extra: Any) -> None:
+    r["network"] = {
+        "vpcId": "vpc-0123456789abcdef0",
+        "publicSubnetIds": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+        "taskSubnets": "public",
+        **extra,
+    }
+
+
+def frontend_volume(r: Raw, volume: dict[str, Any]) -> None:
+    svc(r, "frontend").update(volumes={"data": volume}, mounts=[{"volume": "data", "path": "/data"}])
+
+
+def stack_values(path: str, drop: tuple[str, ...] = ()) -> dict[str, str]:
+    """A stack file's `config:` as the Pulumi runtime hands it over: full keys, structured values as JSON."""
+    import yaml
+
+    with open(path, encoding="utf-8") as fh:
+        doc = yaml.safe_load(fh)["config"]
+    return {
+        k: v if isinstance(v, str) else json.dumps(v)
+        for k, v in doc.items()
+        if k.removeprefix("fargate-platform:") not in drop
+    }

@@ -1,4 +1,4 @@
-"""Fuzzing load_config: 2,000 generated configs, mostly near-valid mutations of the real stack files.
+"""Generated configs (hypothesis): each validates or fails with one line per problem naming a key path.
 
 Every config must either validate or raise ConfigError whose every line starts with a key path of the input
 (or a key the models define under such a path) followed by ": " — never any other exception."""
