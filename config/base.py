@@ -38,6 +38,7 @@ class ConfigModel(BaseModel):
         populate_by_name=True,
         alias_generator=to_camel,
         frozen=True,
+        strict=True,
     )
 
     def explicitly_set(self, field: str) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 PathPart = str | int
 Path = tuple[PathPart, ...]
@@ -96,9 +97,13 @@ def _translate_one(err: Mapping[str, Any], root: type[BaseModel]) -> list[str]:
     if typ == "literal_error":
         return [_line(loc, f"{shown} is not allowed; use one of: {_expected(ctx)}")]
     if typ in ("int_type", "int_parsing", "int_from_float"):
-        return [_line(loc, f"expected a whole number, got {shown}; write e.g. 30")]
+        return [
+            _line(
+                loc, f"expected a whole number, got {shown}; {_number_hint(root, loc, 'a whole number', 30)}"
+            )
+        ]
     if typ in ("float_type", "float_parsing"):
-        return [_line(loc, f"expected a number, got {shown}; write e.g. 60")]
+        return [_line(loc, f"expected a number, got {shown}; {_number_hint(root, loc, 'a number', 60)}")]
     if typ in ("bool_type", "bool_parsing"):
         return [_line(loc, f"expected true or false, got {shown}; write true or false")]
     if typ in ("string_type", "string_unicode"):
@@ -129,6 +134,37 @@ def _translate_one(err: Mapping[str, Any], root: type[BaseModel]) -> list[str]:
     if key_error:
         return [_line(loc, f"is not a valid key; {err.get('msg')}")]
     return [_line(loc, f"{err.get('msg')}; {SEE_REFERENCE}")]
+
+
+def _number_hint(root: type[BaseModel], loc: Path, kind: str, example: int) -> str:
+    """What to write instead: the field's own hint (`json_schema_extra={"hint": …}`), else its range
+    (`write a whole number from 1 to 65535`), else an example."""
+    field = _field_at(root, loc)
+    if field is None:
+        return f"write e.g. {example}"
+    extra = field.json_schema_extra
+    if isinstance(extra, dict) and isinstance(extra.get("hint"), str):
+        return str(extra["hint"])
+    bounds: dict[str, Any] = {}
+    for rule in field.metadata:
+        for name in ("ge", "gt", "le", "lt"):
+            if getattr(rule, name, None) is not None:
+                bounds[name] = _number(getattr(rule, name))
+    if "ge" in bounds and "le" in bounds:
+        return f"write {kind} from {bounds['ge']} to {bounds['le']}"
+    parts = [
+        f"{op} {bounds[name]}"
+        for name, op in (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<"))
+        if name in bounds
+    ]
+    return f"write {kind} {' and '.join(parts)}" if parts else f"write e.g. {example}"
+
+
+def _field_at(root: type[BaseModel], loc: Path) -> FieldInfo | None:
+    model = _model_at(root, loc[:-1]) if loc else None
+    if model is None:
+        return None
+    return next((f for n, f in model.model_fields.items() if loc[-1] in (n, f.alias)), None)
 
 
 def _number(value: Any) -> Any:

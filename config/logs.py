@@ -42,6 +42,7 @@ class LogsConfig(ConfigModel):
     retention_days: int = Field(
         default=30,
         description="Days CloudWatch keeps log events. Default: 7 in dev, 14 in staging, 30 in prod.",
+        json_schema_extra={"hint": "write days CloudWatch accepts, e.g. 7, 14, 30, 90 or 365"},
     )
 
     @field_validator("retention_days", mode="before")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -52,8 +52,18 @@ class ServiceConfig(ContainerConfig):
         le=65535,
         description="Port of the main container (required with a route or discovery).",
     )
-    cpu: int = Field(default=256, description="Task CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384.")
-    memory: int = Field(default=512, description="Task memory (MiB), valid for cpu per the Fargate table.")
+    cpu: int = Field(
+        default=256,
+        description="Task CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384.",
+        json_schema_extra={
+            "hint": "write CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384 (1024 is 1 vCPU)"
+        },
+    )
+    memory: int = Field(
+        default=512,
+        description="Task memory (MiB), valid for cpu per the Fargate table.",
+        json_schema_extra={"hint": "write MiB, e.g. 512, 1024 or 2048 (1024 is 1 GB)"},
+    )
     ephemeral_storage: int | None = Field(
         default=None, ge=21, le=200, description="Task storage in GiB (default 20)."
     )
@@ -80,6 +90,22 @@ class ServiceConfig(ContainerConfig):
     exec: bool = Field(default=False, description="Enable ECS Exec (interactive shell into tasks).")
     permissions: PermissionsConfig = Field(default_factory=PermissionsConfig, description="Task-role access.")
     tags: Tags = Field(default_factory=dict, description="Tags on this service's resources.")
+
+    @field_validator("cpu", mode="before")
+    @classmethod
+    def _cpu_in_vcpu(cls, value: Any) -> Any:
+        """`cpu: 0.25` is vCPU, the unit of the AWS console: name the CPU units it means."""
+        if isinstance(value, float) and value * 1024 in FARGATE_CPU_MEMORY:
+            raise fail(f"{value} is in vCPU; cpu takes CPU units: write {int(value * 1024)} ({value} vCPU)")
+        return value
+
+    @field_validator("memory", mode="before")
+    @classmethod
+    def _memory_in_gb(cls, value: Any) -> Any:
+        """`memory: 0.5` is GB, the unit of the AWS console: name the MiB it means."""
+        if isinstance(value, float) and 0 < value <= 120 and (value * 1024).is_integer():
+            raise fail(f"{value} is in GB; memory takes MiB: write {int(value * 1024)} ({value} GB)")
+        return value
 
     @field_validator("cpu")
     @classmethod

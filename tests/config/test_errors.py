@@ -162,7 +162,8 @@ def test_snake_case_names_are_accepted_too() -> None:
     [
         (
             lambda r: svc(r).update(port="http"),
-            "services.backend.port: expected a whole number, got 'http'; write e.g. 30",
+            "services.backend.port: expected a whole number, got 'http'; "
+            "write a whole number from 1 to 65535",
         ),
         (
             lambda r: svc(r).update(exec=[1]),
@@ -189,6 +190,72 @@ def test_snake_case_names_are_accepted_too() -> None:
     ],
 )
 def test_type_errors_name_the_key(mutate: Any, expected: str) -> None:
+    assert problems(with_(mutate)) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (
+            lambda r: svc(r).update(desiredCount=True),
+            "services.backend.desiredCount: expected a whole number, got true; "
+            "write a whole number from 0 to "
+            "1000",
+        ),
+        (
+            lambda r: svc(r).update(exec=1),
+            "services.backend.exec: expected true or false, got 1; write true or false",
+        ),
+        (
+            lambda r: svc(r).update(discovery="yes"),
+            "services.backend.discovery: expected true or false, got 'yes'; write true or false",
+        ),
+        (
+            lambda r: svc(r).update(port="8000"),
+            "services.backend.port: expected a whole number, got '8000'; "
+            "write a whole number from 1 to 65535",
+        ),
+        (
+            lambda r: r.update(logs={"retentionDays": False}),
+            "logs.retentionDays: expected a whole number, got false; "
+            "write days CloudWatch accepts, e.g. 7, 14, "
+            "30, 90 or 365",
+        ),
+        (
+            lambda r: svc(r).update(autoscaling={"min": 1, "max": 2, "cpuTarget": True}),
+            "services.backend.autoscaling.cpuTarget: expected a number, got true; "
+            "write a number > 0 and ≤ 100",
+        ),
+    ],
+)
+def test_booleans_and_strings_never_pass_as_numbers_or_flags(mutate: Any, expected: str) -> None:
+    assert problems(with_(mutate)) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (
+            lambda r: svc(r).update(cpu=0.25),
+            "services.backend.cpu: 0.25 is in vCPU; cpu takes CPU units: write 256 (0.25 vCPU)",
+        ),
+        (
+            lambda r: svc(r).update(cpu="1 vCPU"),
+            "services.backend.cpu: expected a whole number, got '1 vCPU'; write CPU units: 256, 512, 1024, "
+            "2048, 4096, 8192 or 16384 (1024 is 1 vCPU)",
+        ),
+        (
+            lambda r: svc(r).update(memory=0.5),
+            "services.backend.memory: 0.5 is in GB; memory takes MiB: write 512 (0.5 GB)",
+        ),
+        (
+            lambda r: svc(r).update(memory="2GB"),
+            "services.backend.memory: expected a whole number, got '2GB'; write MiB, e.g. 512, 1024 or 2048 "
+            "(1024 is 1 GB)",
+        ),
+    ],
+)
+def test_task_size_hints_say_what_cpu_and_memory_take(mutate: Any, expected: str) -> None:
     assert problems(with_(mutate)) == [expected]
 
 
