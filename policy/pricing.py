@@ -9,9 +9,10 @@ URN, and ``"dependencies"``, a list of URNs), ``props`` being the resource's inp
 names. Values that are unknown during preview (the Pulumi sentinel strings) are treated as "not known": the
 estimate falls back to a documented default and says so in its notes.
 
-Prices: ``PRICES`` below, one entry per region with its source and date, copied from the project's reference
-(``reference/pricing.md``). A price that was not found is ``None`` and stays missing: the line item is
-reported in ``Estimate.missing`` and left out of the total, never guessed. Fargate Spot is modelled as
+Prices: ``prices.json`` next to this file, one entry per region with its source and date, copied from the
+project's reference (``reference/pricing.md``) and checked by ``pricing_table.py`` (``PRICES``). A price that
+was not found is null and stays missing: the line item is reported in ``Estimate.missing`` and left out of
+the total, never guessed. Fargate Spot is modelled as
 ``Assumptions.spot_discount`` (70%) off on-demand, because AWS publishes "up to 70%" and no current official
 Spot figure was found. Monthly = hourly x ``Assumptions.hours_per_month`` (730, the AWS convention).
 """
@@ -20,126 +21,42 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
 from typing import Any
 
-# ---------------------------------------------------------------------------------------------------------
-# The price table
-# ---------------------------------------------------------------------------------------------------------
+# ops/check.py loads this file by path, without the pack directory on sys.path: add it (last, so it shadows
+# nothing) for the sibling modules imported below. In the pack and the tests it is on sys.path already.
+_PACK_DIR = str(Path(__file__).resolve().parent)
+if _PACK_DIR not in sys.path:
+    sys.path.append(_PACK_DIR)
 
-
-@dataclass(frozen=True)
-class RegionPrices:
-    """Unit prices of one region in USD. ``None`` means "not found in the sources": never guessed."""
-
-    region: str
-    source: str
-    date: str
-    fargate_x86_vcpu_hour: float | None
-    fargate_x86_gb_hour: float | None
-    fargate_arm_vcpu_hour: float | None
-    fargate_arm_gb_hour: float | None
-    ephemeral_storage_gb_hour: float | None  # per GB above the free 20 GB
-    alb_hour: float | None
-    alb_lcu_hour: float | None
-    nat_gateway_hour: float | None
-    nat_gb_processed: float | None
-    public_ipv4_hour: float | None
-    vpc_interface_endpoint_az_hour: float | None
-    logs_ingested_gb: float | None
-    logs_stored_gb_month: float | None
-    custom_metric_month: float | None  # Container Insights (classic) bills its metrics as custom metrics
-    cloud_map_instance_month: float | None
-    ssm_advanced_parameter_month: float | None
-    secrets_manager_secret_month: float | None
-    kms_key_month: float | None
-    ecr_gb_month: float | None
-    efs_standard_gb_month: float | None
-
-
-_EU_WEST_2_SOURCE = (
-    "AWS pricing pages and AWS Price List offer files for eu-west-2 (published Sept 2026); "
-    "Vantage's Fargate pricing article"
-)
-_US_EAST_1_SOURCE = (
-    "AWS pricing pages; Infracost's us-east-1 golden test files; Vantage's Fargate pricing article"
+from pricing_table import (  # noqa: E402
+    PRICES,
+    SUPPORTED_REGIONS,
+    RegionPrices,
+    UnknownRegionError,
+    prices_for,
 )
 
-PRICES: dict[str, RegionPrices] = {
-    "us-east-1": RegionPrices(
-        region="us-east-1",
-        source=_US_EAST_1_SOURCE,
-        date="2026-09",
-        fargate_x86_vcpu_hour=0.04048,
-        fargate_x86_gb_hour=0.004445,
-        fargate_arm_vcpu_hour=0.03238,
-        fargate_arm_gb_hour=0.00356,
-        ephemeral_storage_gb_hour=0.000111,
-        alb_hour=0.0225,
-        alb_lcu_hour=0.008,
-        nat_gateway_hour=0.045,
-        nat_gb_processed=0.045,
-        public_ipv4_hour=0.005,
-        vpc_interface_endpoint_az_hour=0.01,
-        logs_ingested_gb=0.50,
-        logs_stored_gb_month=0.03,
-        custom_metric_month=0.30,
-        cloud_map_instance_month=0.10,
-        ssm_advanced_parameter_month=0.05,
-        secrets_manager_secret_month=0.40,
-        kms_key_month=1.00,
-        ecr_gb_month=0.10,
-        efs_standard_gb_month=0.30,
-    ),
-    "eu-west-2": RegionPrices(
-        region="eu-west-2",
-        source=_EU_WEST_2_SOURCE,
-        date="2026-09",
-        fargate_x86_vcpu_hour=0.04656,
-        fargate_x86_gb_hour=0.00511,
-        fargate_arm_vcpu_hour=0.03725,
-        fargate_arm_gb_hour=0.00409,
-        ephemeral_storage_gb_hour=0.000129,
-        alb_hour=0.02646,
-        alb_lcu_hour=0.0084,
-        nat_gateway_hour=0.05,
-        nat_gb_processed=0.05,
-        public_ipv4_hour=0.005,
-        vpc_interface_endpoint_az_hour=0.011,
-        logs_ingested_gb=0.5985,
-        logs_stored_gb_month=0.0315,
-        custom_metric_month=0.30,
-        cloud_map_instance_month=0.10,
-        ssm_advanced_parameter_month=0.05,
-        secrets_manager_secret_month=0.40,
-        kms_key_month=1.00,
-        ecr_gb_month=0.10,
-        efs_standard_gb_month=None,  # not found for eu-west-2
-    ),
-}
-
-SUPPORTED_REGIONS: tuple[str, ...] = tuple(sorted(PRICES))
-
-
-class UnknownRegionError(ValueError):
-    """No price table for the region: the estimate refuses to guess."""
-
-    def __init__(self, region: str | None) -> None:
-        self.region = region
-        shown = f"region {region!r}" if region else "an unknown region"
-        super().__init__(
-            f"No prices for {shown}; supported regions: {', '.join(SUPPORTED_REGIONS)}. "
-            "Set aws:region to a supported region, or add the region's prices (with source and date) "
-            "to PRICES in policy/pricing.py."
-        )
-
-
-def prices_for(region: str | None) -> RegionPrices:
-    if region is None or region not in PRICES:
-        raise UnknownRegionError(region)
-    return PRICES[region]
-
+__all__ = [
+    "ASSUMPTION_DOCS",
+    "PRICES",
+    "SUPPORTED_REGIONS",
+    "Assumptions",
+    "Estimate",
+    "LineItem",
+    "RegionPrices",
+    "UnknownRegionError",
+    "camel_case",
+    "estimate",
+    "format_estimate",
+    "is_unknown",
+    "prices_for",
+    "split_tasks",
+]
 
 # ---------------------------------------------------------------------------------------------------------
 # Assumptions: the usage-based inputs of the estimate, explicit and printed with the total
