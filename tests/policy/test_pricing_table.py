@@ -3,6 +3,7 @@ be malformed gives one exact error naming the file, the region and the field (po
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
 import re
@@ -280,3 +281,33 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(pricing_table.PriceTableError) as err:
         pricing_table.load_prices(path)
     assert str(err.value) == f"{path}: cannot be read (No such file or directory)"
+
+
+def test_the_estimate_imports_only_the_standard_library_and_its_own_modules() -> None:
+    # ops/check.py loads pricing.py by path into its own process: nothing of the pack (pulumi_policy, common)
+    # or of the program may come with it.
+    own = {path.stem for path in POLICY_DIR.glob("pricing*.py")}
+    found: dict[str, set[str]] = {}
+    for path in sorted(POLICY_DIR.glob("pricing*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top not in sys.stdlib_module_names and top not in own:
+                    found.setdefault(path.name, set()).add(name)
+    assert found == {}
+    assert own == {
+        "pricing",
+        "pricing_fargate",
+        "pricing_logs",
+        "pricing_model",
+        "pricing_network",
+        "pricing_secrets_storage",
+        "pricing_stack",
+        "pricing_table",
+    }
