@@ -9,16 +9,7 @@ from typing import Any
 import fargate
 from common import (
     ADVISORY,
-    AWSX_FARGATE_SERVICE,
-    AWSX_FARGATE_TASK_DEFINITION,
-    AWSX_VPC,
-    CLUSTER,
-    CLUSTER_CAPACITY_PROVIDERS,
-    LOG_GROUP,
     MANDATORY,
-    NAT_GATEWAY,
-    SERVICE,
-    TASK_DEFINITION,
     Config,
     Report,
     Resource,
@@ -34,6 +25,17 @@ from common import (
     violation,
 )
 from pulumi_policy import ReportViolation
+from type_tokens import (
+    AWSX_FARGATE_SERVICE,
+    AWSX_FARGATE_TASK_DEFINITION,
+    AWSX_VPC,
+    CLUSTER,
+    CLUSTER_CAPACITY_PROVIDERS,
+    LOG_GROUP,
+    NAT_GATEWAY,
+    SERVICE,
+    TASK_DEFINITION,
+)
 
 FARGATE_TASKS = TASK_DEFINITION + AWSX_FARGATE_TASK_DEFINITION + AWSX_FARGATE_SERVICE
 

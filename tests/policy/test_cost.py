@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import common
 import cost
 import pytest
+import type_tokens
 from common import UNKNOWN_STRING as UNKNOWN
 from pulumi_policy.proxy import UnknownValueError
 
@@ -445,7 +445,7 @@ def test_every_cost_rule_has_defaults_for_its_config():
 
 
 def test_log_group_rule_covers_its_only_token():
-    assert cost.LOG_GROUP_RETENTION.types == frozenset(common.LOG_GROUP)  # type: ignore[attr-defined]
+    assert cost.LOG_GROUP_RETENTION.types == frozenset(type_tokens.LOG_GROUP)  # type: ignore[attr-defined]
 
 
 def test_nat_count_counts_unknown_az_names(run, good):
