@@ -311,3 +311,10 @@ def test_the_estimate_imports_only_the_standard_library_and_its_own_modules() ->
         "pricing_stack",
         "pricing_table",
     }
+
+
+def test_docs_list_every_price_field_and_say_where_prices_live() -> None:
+    docs = (ROOT / "docs" / "pricing.md").read_text(encoding="utf-8")
+    documented = re.findall(r"^\| `([a-z0-9_]+)` \| [^|]+ \| [^|]+ \|$", docs, re.M)  # the field table
+    assert documented == PRICE_FIELDS
+    assert "`policy/prices.json`" in docs
