@@ -9,12 +9,6 @@ from typing import Any
 
 from common import (
     ADVISORY,
-    AUTOSCALING_TARGET,
-    AWSX_FARGATE_SERVICE,
-    AWSX_FARGATE_TASK_DEFINITION,
-    SERVICE,
-    TARGET_GROUP,
-    TASK_DEFINITION,
     Config,
     Report,
     Resource,
@@ -34,6 +28,14 @@ from common import (
     violation,
 )
 from pulumi_policy import ReportViolation
+from type_tokens import (
+    AUTOSCALING_TARGET,
+    AWSX_FARGATE_SERVICE,
+    AWSX_FARGATE_TASK_DEFINITION,
+    SERVICE,
+    TARGET_GROUP,
+    TASK_DEFINITION,
+)
 
 SERVICES = SERVICE + AWSX_FARGATE_SERVICE
 

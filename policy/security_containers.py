@@ -15,15 +15,18 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import common
+import type_tokens
 from common import Config, Report, Resource, violation
 
-TASKS = common.TASK_DEFINITION + common.AWSX_FARGATE_TASK_DEFINITION + common.AWSX_FARGATE_SERVICE
+TASKS = (
+    type_tokens.TASK_DEFINITION + type_tokens.AWSX_FARGATE_TASK_DEFINITION + type_tokens.AWSX_FARGATE_SERVICE
+)
 
 
 def task_level(resource: Resource) -> Mapping[str, Any] | None:
     """The mapping that holds a task's own fields (networkMode, volumes, runtimePlatform, ...): the inputs,
     or an awsx FargateService's ``taskDefinitionArgs`` (None when the service uses an existing task)."""
-    if resource.type in common.AWSX_FARGATE_SERVICE:
+    if resource.type in type_tokens.AWSX_FARGATE_SERVICE:
         args = common.get(resource.props, "taskDefinitionArgs")
         return args if isinstance(args, Mapping) else None
     return resource.props

@@ -16,9 +16,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import common
+import type_tokens
 from common import Config, Report, Resource, violation
 
-INGRESS_TYPES = common.SECURITY_GROUP + common.SECURITY_GROUP_RULE + common.SECURITY_GROUP_INGRESS_RULE
+INGRESS_TYPES = (
+    type_tokens.SECURITY_GROUP + type_tokens.SECURITY_GROUP_RULE + type_tokens.SECURITY_GROUP_INGRESS_RULE
+)
 
 _ALL_PROTOCOLS = frozenset({"-1", "all"})
 _TCP = frozenset({"tcp", "6"})
@@ -90,14 +93,14 @@ def security_group_ingress(resource: Resource, config: Config, report: Report) -
     ports = (common.as_int(v) for v in common.as_list(config.raw("allowedPublicPorts")))
     allowed = frozenset(p for p in ports if p is not None)
     props = resource.props
-    if resource.type in common.SECURITY_GROUP:
+    if resource.type in type_tokens.SECURITY_GROUP:
         for index, block in enumerate(common.as_list(common.get(props, "ingress"))):
             if isinstance(block, Mapping):
                 subject = f"ingress rule #{index}"
                 _check_block(
                     resource, subject, block, ("cidrBlocks", "ipv6CidrBlocks"), "protocol", allowed, report
                 )
-    elif resource.type in common.SECURITY_GROUP_RULE:
+    elif resource.type in type_tokens.SECURITY_GROUP_RULE:
         if common.get(props, "type") == "ingress":
             _check_block(resource, "", props, ("cidrBlocks", "ipv6CidrBlocks"), "protocol", allowed, report)
     else:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import common
+import type_tokens
 from common import Config, Resource, violation
 from pulumi_policy import ReportViolation, StackValidationArgs, StackValidationPolicy
 from pulumi_policy.proxy import UnknownValueError
@@ -251,13 +252,15 @@ def check_task_role_wildcards(args: StackValidationArgs, config: Config, report:
     nodes = _nodes(args)
     roles: dict[str, Role] = {}
     for node in nodes:
-        if node.resource.type in common.IAM_ROLE and trusts_ecs_tasks(node):
+        if node.resource.type in type_tokens.IAM_ROLE and trusts_ecs_tasks(node):
             roles[node.resource.urn] = Role(node)
     if not roles:
         return
     role_lookup = Lookup(roles, lambda role: role.node)
-    policies = Lookup({n.resource.urn: n for n in nodes if n.resource.type in common.IAM_POLICY}, lambda n: n)
-    attachments = [n for n in nodes if n.resource.type in common.IAM_ROLE_POLICY_ATTACHMENT]
+    policies = Lookup(
+        {n.resource.urn: n for n in nodes if n.resource.type in type_tokens.IAM_POLICY}, lambda n: n
+    )
+    attachments = [n for n in nodes if n.resource.type in type_tokens.IAM_ROLE_POLICY_ATTACHMENT]
 
     _classify(nodes, role_lookup, attachments)
 
@@ -274,7 +277,7 @@ def check_task_role_wildcards(args: StackValidationArgs, config: Config, report:
             if policy is not None:
                 documents.append(_policy_document(policy, role))
     for node in nodes:
-        if node.resource.type in common.IAM_ROLE_POLICY:
+        if node.resource.type in type_tokens.IAM_ROLE_POLICY:
             for role in _link(node, "role", role_lookup):
                 text = _known(lambda node=node: common.parse_json(common.get(node.resource.props, "policy")))
                 documents.append(Document(node.resource, "", role, text))
@@ -324,7 +327,7 @@ def _classify(nodes: list[Node], roles: Lookup[Role], attachments: list[Node]) -
     as_execution: set[str] = set()
     as_task: set[str] = set()
     for node in nodes:
-        if node.resource.type in common.TASK_DEFINITION:
+        if node.resource.type in type_tokens.TASK_DEFINITION:
             # A task definition depends on both of its roles: plain dependencies cannot tell them apart.
             for key, bucket in (("executionRoleArn", as_execution), ("taskRoleArn", as_task)):
                 linked = _link(node, key, roles, dependencies=False)

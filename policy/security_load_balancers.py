@@ -2,15 +2,16 @@
 desync mitigation, deletion protection and access logs.
 
 Every rule covers all type tokens of its resource (``aws:lb/…``, ``aws:alb/…`` and the legacy
-``aws:applicationloadbalancing/…``, ``aws:elasticloadbalancingv2/…``; see ``common.LOAD_BALANCER`` and
-``common.LISTENER``). ``loadBalancerType`` unset means ``application`` (the provider's default); a listener's
-``protocol`` unset means HTTP (the provider's default for Application Load Balancers), except on a listener
-without a port, which is a Gateway Load Balancer listener and has no protocol.
+``aws:applicationloadbalancing/…``, ``aws:elasticloadbalancingv2/…``; see ``type_tokens.LOAD_BALANCER``
+and ``type_tokens.LISTENER``). ``loadBalancerType`` unset means ``application`` (the provider's default); a
+listener's ``protocol`` unset means HTTP (the provider's default for Application Load Balancers), except on
+a listener without a port, which is a Gateway Load Balancer listener and has no protocol.
 """
 
 from __future__ import annotations
 
 import common
+import type_tokens
 from common import Config, Report, Resource, violation
 from pulumi_policy.proxy import UnknownValueError
 
@@ -173,7 +174,7 @@ POLICIES = [
         "alb-https-redirect",
         "Checks that HTTP listeners of Application Load Balancers redirect to HTTPS (Security Hub ELB.1, "
         "Checkov CKV_AWS_2, CKV2_AWS_20).",
-        common.LISTENER,
+        type_tokens.LISTENER,
         https_redirect,
         enforcement_level=common.ADVISORY,
         config={
@@ -188,7 +189,7 @@ POLICIES = [
         "alb-tls-policy",
         "Checks that HTTPS and TLS listeners use a recommended TLS 1.3 security policy "
         "(ELBSecurityPolicy-TLS13-1-2-2021-06 family; Security Hub ELB.17, Checkov CKV_AWS_103).",
-        common.LISTENER,
+        type_tokens.LISTENER,
         tls_policy,
         enforcement_level=common.ADVISORY,
         config={
@@ -201,7 +202,7 @@ POLICIES = [
         "alb-drop-invalid-headers",
         "Checks that Application Load Balancers drop invalid HTTP header fields (Security Hub ELB.4, Checkov "
         "CKV_AWS_131).",
-        common.LOAD_BALANCER,
+        type_tokens.LOAD_BALANCER,
         drop_invalid_headers,
         enforcement_level=common.ADVISORY,
     ),
@@ -209,7 +210,7 @@ POLICIES = [
         "alb-desync-mitigation",
         "Checks that Application Load Balancers use desync mitigation mode defensive or strictest; unset is "
         "AWS's default, defensive (Security Hub ELB.12, Checkov CKV_AWS_328).",
-        common.LOAD_BALANCER,
+        type_tokens.LOAD_BALANCER,
         desync_mitigation,
         enforcement_level=common.ADVISORY,
         config={
@@ -224,7 +225,7 @@ POLICIES = [
         "alb-deletion-protection",
         "Checks that load balancers have deletion protection enabled where the stack requires it (Security "
         "Hub ELB.6, Checkov CKV_AWS_150).",
-        common.LOAD_BALANCER,
+        type_tokens.LOAD_BALANCER,
         deletion_protection,
         enforcement_level=common.ADVISORY,
         config={
@@ -235,7 +236,7 @@ POLICIES = [
         "alb-access-logs",
         "Checks that Application Load Balancers write access logs to S3 where the stack requires it "
         "(Security Hub ELB.5, Checkov CKV_AWS_91).",
-        common.LOAD_BALANCER,
+        type_tokens.LOAD_BALANCER,
         access_logs,
         enforcement_level=common.ADVISORY,
         config={

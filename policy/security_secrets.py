@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import common
+import type_tokens
 from common import Config, Report, Resource, violation
 from pulumi_policy.proxy import UnknownValueError
 from pulumi_policy.secret import Secret
@@ -248,7 +249,7 @@ POLICIES = [
     common.resource_policy(
         "ssm-secret-parameters-secure",
         "Checks that SSM parameters whose name or value looks like a secret are SecureString parameters.",
-        common.SSM_PARAMETER,
+        type_tokens.SSM_PARAMETER,
         check_ssm_secret_parameters,
         enforcement_level=common.MANDATORY,
         config={

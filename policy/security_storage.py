@@ -5,6 +5,7 @@ systems encrypted at rest.
 from __future__ import annotations
 
 import common
+import type_tokens
 from common import Config, Report, Resource, violation
 
 
@@ -55,7 +56,7 @@ POLICIES = [
         "ecr-immutable-scanned",
         "Checks that ECR repositories have immutable image tags and scan images on push (Security Hub ECR.1, "
         "ECR.2; Checkov CKV_AWS_51, CKV_AWS_163).",
-        common.ECR_REPOSITORY,
+        type_tokens.ECR_REPOSITORY,
         ecr_immutable_scanned,
         enforcement_level=common.ADVISORY,
         config={
@@ -74,7 +75,7 @@ POLICIES = [
     common.resource_policy(
         "efs-encrypted",
         "Checks that EFS file systems are encrypted at rest (Security Hub EFS.1, Checkov CKV_AWS_42).",
-        common.EFS_FILE_SYSTEM,
+        type_tokens.EFS_FILE_SYSTEM,
         efs_encrypted,
         enforcement_level=common.MANDATORY,
     ),

@@ -15,10 +15,11 @@ from __future__ import annotations
 import re
 
 import common
+import type_tokens
 from common import Config, Report, Resource, violation
 from security_containers import TASKS, task_level
 
-SERVICES_AND_TASK_SETS = common.SERVICE + common.TASK_SET + common.AWSX_FARGATE_SERVICE
+SERVICES_AND_TASK_SETS = type_tokens.SERVICE + type_tokens.TASK_SET + type_tokens.AWSX_FARGATE_SERVICE
 
 _HOST_FIELDS = (
     ("networkMode", "use the host network", 'set networkMode to "awsvpc" (the only mode Fargate supports)'),
@@ -127,7 +128,7 @@ POLICIES = [
         "ecs-distinct-task-roles",
         "Checks that an ECS task definition's execution role and task role are different roles "
         "(Checkov CKV_AWS_249).",
-        common.TASK_DEFINITION,
+        type_tokens.TASK_DEFINITION,
         distinct_task_roles,
         enforcement_level=common.ADVISORY,
     ),

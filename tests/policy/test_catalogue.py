@@ -13,6 +13,7 @@ from typing import Any
 import common
 import jsonschema
 import pytest
+import type_tokens
 from pulumi_policy import Policy, ResourceValidationPolicy, StackValidationPolicy
 
 from ops.analyzer import PolicyInfo, effective_config, load_policy_config
@@ -82,12 +83,12 @@ def test_every_config_property_has_a_valid_default_and_a_description():
 
 def test_rules_cover_every_alias_of_their_resource():
     alias_groups = [
-        common.LOAD_BALANCER,
-        common.LISTENER,
-        common.LISTENER_RULE,
-        common.LISTENER_CERTIFICATE,
-        common.TARGET_GROUP,
-        common.TARGET_GROUP_ATTACHMENT,
+        type_tokens.LOAD_BALANCER,
+        type_tokens.LISTENER,
+        type_tokens.LISTENER_RULE,
+        type_tokens.LISTENER_CERTIFICATE,
+        type_tokens.TARGET_GROUP,
+        type_tokens.TARGET_GROUP_ATTACHMENT,
     ]
     partial = []
     for _, policy in pack():

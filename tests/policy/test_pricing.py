@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import pricing
+import pricing_fargate
 import pytest
 
 HOURS = 730
@@ -187,7 +188,7 @@ def test_spot_split_by_base_then_weights() -> None:
 
 
 def test_split_tasks_base_larger_than_desired_count_puts_all_on_the_base_provider() -> None:
-    strategies = pricing._strategies(spot([("FARGATE", 1, 3), ("FARGATE_SPOT", 1, 0)]))
+    strategies = pricing_fargate.parse_strategies(spot([("FARGATE", 1, 3), ("FARGATE_SPOT", 1, 0)]))
     assert pricing.split_tasks(2, strategies) == {"FARGATE": 2, "FARGATE_SPOT": 0}
     assert pricing.split_tasks(7, strategies) == {"FARGATE": 5, "FARGATE_SPOT": 2}
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-import common
 import pytest
 import reliability
+import type_tokens
 from common import UNKNOWN_STRING as UNKNOWN
 from pulumi_policy.proxy import UnknownValueError
 
@@ -15,7 +15,7 @@ SERVICE = "aws:ecs/service:Service"
 AWSX_SERVICE = "awsx:ecs:FargateService"
 AWSX_TASK = "awsx:ecs:FargateTaskDefinition"
 TARGET = "aws:appautoscaling/target:Target"
-TARGET_GROUPS = common.TARGET_GROUP  # aws:lb, aws:alb and the legacy alias tokens
+TARGET_GROUPS = type_tokens.TARGET_GROUP  # aws:lb, aws:alb and the legacy alias tokens
 
 
 # --- ecs-deployment-circuit-breaker --------------------------------------------------------------------

@@ -3,13 +3,14 @@ alb-deletion-protection, alb-access-logs. Every rule is run on every alias token
 
 from __future__ import annotations
 
-import common
 import pytest
 import security_load_balancers
+import type_tokens
 from common import UNKNOWN_STRING as UNKNOWN
 
-LB_TOKENS = common.LOAD_BALANCER  # aws:lb, aws:alb, aws:applicationloadbalancing, aws:elasticloadbalancingv2
-LISTENER_TOKENS = common.LISTENER
+# aws:lb, aws:alb, aws:applicationloadbalancing, aws:elasticloadbalancingv2
+LB_TOKENS = type_tokens.LOAD_BALANCER
+LISTENER_TOKENS = type_tokens.LISTENER
 
 REDIRECT, TLS, HEADERS, DESYNC, DELETION, LOGS = security_load_balancers.POLICIES
 

@@ -12,6 +12,7 @@ from typing import Any
 import common
 import pytest
 import security
+import type_tokens
 from common import UNKNOWN_STRING as UNKNOWN
 from pulumi_policy import StackValidationPolicy
 from pulumi_policy.proxy import UnknownValueError
@@ -127,37 +128,37 @@ CASES: dict[str, tuple[str, Builder, Builder, tuple[str, ...]]] = {
         ("taskDefinition", "cluster", "networkConfiguration"),
     ),
     "alb-https-redirect": (
-        common.LISTENER[1],
+        type_tokens.LISTENER[1],
         lambda g: g.redirect_listener(),
         _listener_http,
         ("loadBalancerArn", "certificateArn"),
     ),
     "alb-tls-policy": (
-        common.LISTENER[0],
+        type_tokens.LISTENER[0],
         lambda g: g.https_listener(),
         lambda g: g.https_listener(sslPolicy="ELBSecurityPolicy-2016-08"),
         ("loadBalancerArn", "certificateArn", "defaultActions"),
     ),
     "alb-drop-invalid-headers": (
-        common.LOAD_BALANCER[0],
+        type_tokens.LOAD_BALANCER[0],
         lambda g: g.load_balancer(),
         lambda g: g.load_balancer(dropInvalidHeaderFields=False),
         ("subnets", "securityGroups", "accessLogs"),
     ),
     "alb-desync-mitigation": (
-        common.LOAD_BALANCER[1],
+        type_tokens.LOAD_BALANCER[1],
         lambda g: g.load_balancer(),
         lambda g: g.load_balancer(desyncMitigationMode="monitor"),
         ("subnets", "securityGroups"),
     ),
     "alb-deletion-protection": (
-        common.LOAD_BALANCER[0],
+        type_tokens.LOAD_BALANCER[0],
         lambda g: g.load_balancer(),
         lambda g: g.load_balancer(enableDeletionProtection=False),
         ("subnets", "accessLogs"),
     ),
     "alb-access-logs": (
-        common.LOAD_BALANCER[0],
+        type_tokens.LOAD_BALANCER[0],
         lambda g: g.load_balancer(),
         lambda g: g.load_balancer(accessLogs={"enabled": False, "bucket": UNKNOWN}),
         ("subnets", "securityGroups"),
