@@ -181,7 +181,7 @@ def validate_budget(args: StackValidationArgs, report_violation: ReportViolation
                 f"region '{region}'",
                 f"have prices for the budget check (supported: {supported})",
                 "set aws:region to a supported region, or add the region's prices (with source and date) "
-                "to PRICES in policy/pricing.py",
+                "to policy/prices.json",
             )
         else:
             message = stack_violation(

@@ -148,7 +148,7 @@ class UnknownRegionError(ValueError):
         super().__init__(
             f"No prices for {shown}; supported regions: {', '.join(SUPPORTED_REGIONS)}. "
             "Set aws:region to a supported region, or add the region's prices (with source and date) "
-            "to PRICES in policy/pricing.py."
+            "to policy/prices.json."
         )
 
 

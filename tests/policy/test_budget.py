@@ -162,7 +162,7 @@ def test_unsupported_region_is_reported_with_the_supported_ones(run: Any) -> Non
         (
             "Stack 'dev' region 'ap-south-1' must have prices for the budget check (supported: eu-west-2, "
             "us-east-1); set aws:region to a supported region, or add the region's prices (with source and "
-            "date) to PRICES in policy/pricing.py.",
+            "date) to policy/prices.json.",
             None,
         )
     ]

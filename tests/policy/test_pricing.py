@@ -608,7 +608,7 @@ def test_unknown_region_is_reported_not_guessed(region: str | None) -> None:
     shown = f"region {region!r}" if region else "an unknown region"
     assert str(err.value) == (
         f"No prices for {shown}; supported regions: eu-west-2, us-east-1. Set aws:region to a supported "
-        "region, or add the region's prices (with source and date) to PRICES in policy/pricing.py."
+        "region, or add the region's prices (with source and date) to policy/prices.json."
     )
 
 
