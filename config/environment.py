@@ -3,6 +3,7 @@ the AWS regions a stack may name in `aws:region`."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from typing import Any
 
@@ -57,3 +58,41 @@ def apply_environment_defaults(data: Any) -> Any:
                     merged[k] = v
             out[key] = merged
     return out
+
+
+KNOWN_REGIONS: tuple[str, ...] = (
+    # partition aws
+    "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+    "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4",
+    "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ca-central-1", "ca-west-1", "eu-central-1",
+    "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3",
+    "il-central-1", "me-central-1", "me-south-1", "mx-central-1", "sa-east-1", "us-east-1", "us-east-2",
+    "us-west-1", "us-west-2",
+    # partitions aws-cn and aws-us-gov
+    "cn-north-1", "cn-northwest-1", "us-gov-east-1", "us-gov-west-1",
+)  # fmt: skip
+"""The regions of the partitions the config's ARNs accept (aws, aws-cn, aws-us-gov), from botocore 1.43.11's
+endpoint data (`botocore/data/endpoints.json`). tests/config/test_environment.py compares the two, so a
+botocore upgrade that adds a region fails until it is added here."""
+
+
+def check_region(region: str) -> str | None:
+    """`None` for a known region, else the problem line for `aws:region`."""
+    if region in KNOWN_REGIONS:
+        return None
+    close = _closest_regions(region)
+    hint = f"did you mean {', '.join(close[:-1])} or {close[-1]}? " if len(close) > 1 else ""
+    hint = f"did you mean {close[0]}? " if len(close) == 1 else hint
+    known = ", ".join(KNOWN_REGIONS)
+    return f"aws:region: {region!r} is not an AWS region; {hint}set aws:region to one of: {known}"
+
+
+def _closest_regions(region: str) -> list[str]:
+    """The regions a typo most likely meant: the same letters in another order (`us-esat-1`), else every
+    region equally close by spelling (`eu-west-9`: eu-west-1, eu-west-2, eu-west-3)."""
+    anagrams = [r for r in KNOWN_REGIONS if sorted(r) == sorted(region)]
+    if anagrams:
+        return anagrams
+    scores = {r: difflib.SequenceMatcher(None, region, r).ratio() for r in KNOWN_REGIONS}
+    best = max(scores.values())
+    return [r for r, score in scores.items() if score == best] if best >= 0.8 else []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path as FilePath
 from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
@@ -147,3 +148,26 @@ def check_image(image: ImageConfig) -> list[Issue]:
             )
         )
     return issues
+
+
+def check_build_context(image: ImageConfig, project_dir: FilePath) -> list[Issue]:
+    """A `build` image needs its context directory and Dockerfile on disk: awsx.ecr.Image reads the context
+    relative to the directory Pulumi runs the program in (the project directory), and the Dockerfile
+    defaults to `Dockerfile` in the context (pulumi_awsx/ecr/image.py, `context` and `dockerfile`)."""
+    if image.build is None:
+        return []
+    context = project_dir / image.build
+    if not context.is_dir():
+        return [
+            (
+                ("build",),
+                f"{image.build} is not a directory of the project ({project_dir}); create it or fix the path",
+            )
+        ]
+    dockerfile = context / (image.dockerfile or "Dockerfile")
+    if dockerfile.is_file():
+        return []
+    shown = f"{image.build.rstrip('/')}/{image.dockerfile or 'Dockerfile'}"
+    if image.dockerfile is not None:
+        return [(("dockerfile",), f"{shown} does not exist; add it, or fix dockerfile (relative to build)")]
+    return [(("build",), f"{shown} does not exist; add a Dockerfile, or set dockerfile to the one to use")]

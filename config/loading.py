@@ -1,16 +1,19 @@
 """Reading the stack config: parsed values (`load_config`), the Pulumi runtime's config (`read_stack_config`)
-and the stack-level checks (unknown keys, stack secrets, region)."""
+and the stack-level checks (unknown keys, stack secrets, region, build contexts on disk)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from pathlib import Path as FilePath
 from typing import Any
 
 from pydantic import ValidationError
 
-from config.base import PROJECT
-from config.errors import ConfigError, suggest_key, translate_errors
+from config.base import PROJECT, container_prefix
+from config.environment import check_region
+from config.errors import ConfigError, format_path, suggest_key, translate_errors
+from config.images import check_build_context
 from config.stack import TOP_LEVEL_KEYS, PlatformConfig
 
 
@@ -52,9 +55,15 @@ def read_stack_config(project: str | None = None) -> PlatformConfig:
 
 
 def load_stack_values(
-    values: Mapping[str, Any], secret_keys: Iterable[str], namespace: str = PROJECT
+    values: Mapping[str, Any],
+    secret_keys: Iterable[str],
+    namespace: str = PROJECT,
+    project_dir: FilePath | None = None,
 ) -> PlatformConfig:
-    """`read_stack_config` without the Pulumi runtime: full config keys → raw string/JSON values."""
+    """`read_stack_config` without the Pulumi runtime: full config keys → raw string/JSON values.
+
+    `project_dir` (default: the working directory, where Pulumi runs the program) is where `image.build`
+    contexts are looked up."""
     secret = set(secret_keys)
     raw: dict[str, Any] = {}
     extra: list[str] = []
@@ -66,19 +75,17 @@ def load_stack_values(
             raw[key] = _parse_value(key, value)
         else:
             extra.append(key)
-    cfg = load_config(raw)
+    region = values.get("aws:region")
+    region_problem = check_region(region) if isinstance(region, str) else None
+    try:
+        cfg = load_config(raw)
+    except ConfigError as exc:
+        # Without a valid config the keys stackSecrets name are unknown: report the extra keys that look like
+        # a misspelt platform key (`servics`), which usually explain the problems that follow.
+        typos = [line for line in _unknown_key_lines(extra, set(), namespace) if "did you mean" in line]
+        raise ConfigError([*typos, *exc.problems, *([region_problem] if region_problem else [])]) from None
     referenced = {_stack_key(k, namespace) for k in cfg.stack_secret_keys}
-    problems: list[str] = []
-    for key in sorted(extra):
-        if f"{namespace}:{key}" in referenced:
-            continue
-        close = suggest_key(key, TOP_LEVEL_KEYS)
-        hint = (
-            f"did you mean {close[0]}?"
-            if close
-            else (f"allowed: {', '.join(TOP_LEVEL_KEYS)} (or a key a stackSecret names)")
-        )
-        problems.append(f"{key}: unknown key; {hint}")
+    problems = _unknown_key_lines(extra, referenced, namespace)
     for full in sorted(referenced):
         shown = full.removeprefix(f"{namespace}:")
         if full not in values:
@@ -89,10 +96,37 @@ def load_stack_values(
             problems.append(
                 f"{shown}: stack secret was set in plain text; run pulumi config set --secret {shown} <value>"
             )
-    problems += _region_problems(cfg, values.get("aws:region"))
+    problems += [region_problem] if region_problem else _region_problems(cfg, region)
+    problems += _build_problems(cfg, project_dir or FilePath.cwd())
     if problems:
         raise ConfigError(problems)
     return cfg
+
+
+def _unknown_key_lines(extra: Iterable[str], referenced: set[str], namespace: str) -> list[str]:
+    lines: list[str] = []
+    for key in sorted(extra):
+        if f"{namespace}:{key}" in referenced:
+            continue
+        close = suggest_key(key, TOP_LEVEL_KEYS)
+        hint = (
+            f"did you mean {close[0]}?"
+            if close
+            else (f"allowed: {', '.join(TOP_LEVEL_KEYS)} (or a key a stackSecret names)")
+        )
+        lines.append(f"{key}: unknown key; {hint}")
+    return lines
+
+
+def _build_problems(cfg: PlatformConfig, project_dir: FilePath) -> list[str]:
+    """Build contexts and Dockerfiles that are not on disk."""
+    lines: list[str] = []
+    for name, svc in cfg.services.items():
+        for cname, container in svc.containers():
+            for path, message in check_build_context(container.image, project_dir):
+                key = format_path(("services", name, *container_prefix(cname), "image", *path))
+                lines.append(f"{key}: {message}")
+    return lines
 
 
 def _region_problems(cfg: PlatformConfig, region: Any) -> list[str]:

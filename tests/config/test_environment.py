@@ -10,6 +10,7 @@ from config_cases import good, ok, stack_values
 
 import config
 from config import CapacityProviderItem
+from config.environment import KNOWN_REGIONS
 
 # --- environment defaults -----------------------------------------------------------------------------------
 
@@ -82,3 +83,11 @@ def test_secure_defaults_of_a_bare_service() -> None:
         True,
         "defensive",
     )
+
+
+def test_known_regions_are_botocores() -> None:
+    from botocore.loaders import Loader
+
+    partitions = {p["partition"]: p["regions"] for p in Loader().load_data("endpoints")["partitions"]}
+    expected = [r for name in ("aws", "aws-cn", "aws-us-gov") for r in sorted(partitions[name])]
+    assert list(KNOWN_REGIONS) == expected

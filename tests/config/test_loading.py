@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -75,3 +76,97 @@ def test_read_stack_config_fails_on_invalid_values() -> None:
     finally:
         pulumi.runtime.set_all_config({}, [])
     assert exc.value.problems[0].startswith("logs.retentionDays: 10 is not a CloudWatch retention value; ")
+
+
+def test_a_misspelt_required_key_says_what_it_meant() -> None:
+    raw = good()
+    values = _values({k: v for k, v in raw.items() if k != "services"})
+    values["fargate-platform:servics"] = json.dumps(raw["services"])
+    with pytest.raises(ConfigError) as exc:
+        load_stack_values(values, [])
+    assert exc.value.problems == [
+        "servics: unknown key; did you mean services?",
+        "services: is required; set services",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("region", "expected"),
+    [
+        (
+            "eu-west-9",
+            "'eu-west-9' is not an AWS region; did you mean eu-west-1, eu-west-2 or eu-west-3? "
+            "set aws:region to one of: ",
+        ),
+        ("london", "'london' is not an AWS region; set aws:region to one of: "),
+    ],
+)
+def test_an_unknown_region_is_a_config_error(region: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as exc:
+        load_stack_values(_values(good()) | {"aws:region": region}, [])
+    (line,) = exc.value.problems
+    assert line.startswith(f"aws:region: {expected}af-south-1, ap-east-1, "), line
+    assert line.endswith(", us-gov-east-1, us-gov-west-1")
+
+
+def test_an_unknown_region_is_reported_beside_other_problems() -> None:
+    raw = good()
+    svc(raw)["memory"] = 8192
+    with pytest.raises(ConfigError) as exc:
+        load_stack_values(_values(raw) | {"aws:region": "us-esat-1"}, [])
+    assert (
+        exc.value.problems[0]
+        == "services.backend.memory: 8192 is not valid with cpu 512; valid: 1024, 2048, 3072, 4096"
+    )
+    assert exc.value.problems[1].startswith(
+        "aws:region: 'us-esat-1' is not an AWS region; did you mean us-east-1?"
+    )
+
+
+def _build(raw: dict[str, Any], **image: str) -> dict[str, Any]:
+    svc(raw, "frontend")["image"] = image
+    return raw
+
+
+def test_a_build_context_must_exist(tmp_path: Path) -> None:
+    values = _values(_build(good(), build="./nope"))
+    with pytest.raises(ConfigError) as exc:
+        load_stack_values(values, [], project_dir=tmp_path)
+    assert exc.value.problems == [
+        f"services.frontend.image.build: ./nope is not a directory of the project ({tmp_path}); create it or "
+        "fix the path"
+    ]
+
+
+def test_a_build_context_needs_its_dockerfile(tmp_path: Path) -> None:
+    (tmp_path / "web").mkdir()
+    with pytest.raises(ConfigError) as exc:
+        load_stack_values(_values(_build(good(), build="./web")), [], project_dir=tmp_path)
+    assert exc.value.problems == [
+        "services.frontend.image.build: ./web/Dockerfile does not exist; add a Dockerfile, or set "
+        "dockerfile to the one to use"
+    ]
+    with pytest.raises(ConfigError) as exc:
+        load_stack_values(
+            _values(_build(good(), build="web", dockerfile="Dockerfile.prod")), [], project_dir=tmp_path
+        )
+    assert exc.value.problems == [
+        "services.frontend.image.dockerfile: web/Dockerfile.prod does not exist; add it, or fix dockerfile "
+        "(relative to build)"
+    ]
+    (tmp_path / "web" / "Dockerfile.prod").write_text("FROM scratch\n")
+    cfg = load_stack_values(
+        _values(_build(good(), build="web", dockerfile="Dockerfile.prod")), [], project_dir=tmp_path
+    )
+    assert cfg.services["frontend"].image.build == "web"
+
+
+def test_a_sidecar_build_context_is_checked_too(tmp_path: Path) -> None:
+    raw = good()
+    svc(raw)["sidecars"]["postgres"]["image"] = {"build": "./db"}
+    with pytest.raises(ConfigError) as exc:
+        load_stack_values(_values(raw), [], project_dir=tmp_path)
+    assert exc.value.problems == [
+        f"services.backend.sidecars.postgres.image.build: ./db is not a directory of the project "
+        f"({tmp_path}); create it or fix the path"
+    ]
