@@ -194,6 +194,11 @@ class RouteConfig(ConfigModel):
     @classmethod
     def _paths(cls, value: list[str]) -> list[str]:
         for p in value:
+            if p == "/":  # an ALB path condition matches the whole path: "/" is the root URL alone
+                raise fail(
+                    "'/' matches only the root URL (every other path gets the listener's 404); use "
+                    "default: true to receive every path, or /*"
+                )
             if not PATH_PATTERN_RE.match(p):
                 raise fail(
                     f"{p!r} is not an ALB path pattern; start with '/', at most 128 characters of "

@@ -13,6 +13,14 @@ import config
 
 CASES: list[tuple[str, Any, list[str]]] = [
     (
+        "path pattern / is the root URL only",
+        lambda r: svc(r).update(route={"pathPatterns": ["/api/*", "/"]}),
+        [
+            "services.backend.route.pathPatterns: '/' matches only the root URL (every other path gets the "
+            "listener's 404); use default: true to receive every path, or /*"
+        ],
+    ),
+    (
         "certificate arn",
         lambda r: r.update(loadBalancer={"certificateArn": "arn:aws:iam::123:cert"}),
         [
