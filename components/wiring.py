@@ -180,8 +180,8 @@ def _container_args(
         secrets=dict(refs),
         health_check=health_check,
         depends_on=dict(container.depends_on),
-        readonly_root_filesystem=container.hardening.read_only_root_filesystem,
-        user=container.hardening.user,
+        readonly_root_filesystem=container.hardening.read_only_root,
+        user=container.hardening.run_as,
         drop_capabilities=drop,
         add_capabilities=add,
         tmpfs=[

@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 
 from pydantic import Field, field_validator, model_validator
+from pydantic.alias_generators import to_camel
 
 from config.base import ConfigModel, check_absolute_path
-from config.errors import ConfigProblems, fail
+from config.errors import ConfigProblems, fail, raise_if
 
 DOCKER_DEFAULT_CAPABILITIES: tuple[str, ...] = (
     "AUDIT_WRITE",
@@ -84,6 +85,9 @@ ALL_CAPABILITIES: tuple[str, ...] = tuple(sorted({*ALLOWED_ADD_CAPABILITIES, *DA
 USER_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?\Z")
 
 
+IMAGE_DEFAULTS_DROP: tuple[str, ...] = ("NET_RAW",)
+"""Capabilities dropped even with `imageDefaults: true`."""
+
 TMPFS_MOUNT_OPTIONS: tuple[str, ...] = ("nosuid", "nodev")
 """Mount options of scratch tmpfs mounts: no setuid binaries, no device files."""
 
@@ -119,6 +123,13 @@ class HardeningConfig(ConfigModel):
     )
     scratch_size: int = Field(
         default=64, ge=1, le=8192, description="Size limit (MiB) of each scratchPaths tmpfs mount."
+    )
+    image_defaults: bool = Field(
+        default=False,
+        description="Opt out: run the container as its image defines it — the image's own USER (root for "
+        "nginx, httpd and most stock images), a writable root filesystem, Docker's default capabilities "
+        "minus NET_RAW — for images that cannot run hardened (docs/hardening.md). The policy pack reports "
+        "it.",
     )
 
     @field_validator("user")
@@ -163,6 +174,21 @@ class HardeningConfig(ConfigModel):
 
     @model_validator(mode="after")
     def _rules(self) -> HardeningConfig:
+        if self.image_defaults:
+            overridden = [
+                f
+                for f in ("read_only_root_filesystem", "user", "drop_capabilities", "add_capabilities")
+                if self.explicitly_set(f)
+            ]
+            raise_if(
+                [
+                    (
+                        (to_camel(f),),
+                        f"has no effect with imageDefaults: true; remove {to_camel(f)} or imageDefaults",
+                    )
+                    for f in overridden
+                ]
+            )
         if self.add_capabilities and "ALL" not in self.drop_capabilities:
             dropped = set(self.drop_capabilities)
             kept = [c for c in self.add_capabilities if c in dropped]
@@ -191,11 +217,24 @@ class HardeningConfig(ConfigModel):
         return self.scratch_size * len(self.scratch_paths)
 
     @property
+    def read_only_root(self) -> bool:
+        """`readonlyRootFilesystem` of the container definition."""
+        return self.read_only_root_filesystem and not self.image_defaults
+
+    @property
+    def run_as(self) -> str | None:
+        """`user` of the container definition; None: the image's own USER (imageDefaults)."""
+        return None if self.image_defaults else self.user
+
+    @property
     def linux_capabilities(self) -> tuple[list[str], list[str]]:
         """`(drop, add)` for `linuxParameters.capabilities` that Fargate accepts.
 
         Fargate only allows adding SYS_PTRACE, so "drop ALL, add X" becomes "drop every Docker default except
-        X" (same effective set)."""
+        X" (same effective set). imageDefaults keeps Docker's defaults but NET_RAW (raw sockets: ARP and
+        packet spoofing inside the VPC)."""
+        if self.image_defaults:
+            return list(IMAGE_DEFAULTS_DROP), []
         if "ALL" in self.drop_capabilities and self.add_capabilities:
             keep = set(self.add_capabilities)
             return [c for c in DOCKER_DEFAULT_CAPABILITIES if c not in keep], []

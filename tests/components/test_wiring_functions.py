@@ -178,3 +178,18 @@ def test_network_args_open_discoverable_services_to_their_peers() -> None:
     }
     assert list(args.load_balancer_ports) == [80]
     assert task_subnet_count(cfg) == 2
+
+
+def test_image_defaults_runs_a_stock_image_as_its_image_defines_it() -> None:
+    from components import containers as cdefs
+    from components.service import container_spec
+
+    cfg = platform({"web": {"image": "nginx:1.27", "port": 80, "hardening": {"imageDefaults": True}}})
+    [web] = containers_of("web", cfg.services["web"], {"web": {}})
+    assert (web.user, web.readonly_root_filesystem) == (None, False)
+    assert (list(web.drop_capabilities), list(web.add_capabilities)) == (["NET_RAW"], [])
+    logs = cdefs.LogSettings(group="/ecs/web", region="eu-west-2", stream_prefix="web")
+    definition = cdefs.container_definition(container_spec(web, False, image="nginx:1.27", secrets={}), logs)
+    assert "user" not in definition  # the image's own USER
+    assert definition["readonlyRootFilesystem"] is False and definition["privileged"] is False
+    assert definition["linuxParameters"]["capabilities"] == {"drop": ["NET_RAW"], "add": []}

@@ -13,6 +13,18 @@ import config
 
 CASES: list[tuple[str, Any, list[str]]] = [
     (
+        "imageDefaults with hardening keys it replaces",
+        lambda r: svc(r, "frontend").update(
+            hardening={"imageDefaults": True, "user": "101:101", "readOnlyRootFilesystem": False}
+        ),
+        [
+            "services.frontend.hardening.readOnlyRootFilesystem: has no effect with imageDefaults: true; "
+            "remove readOnlyRootFilesystem or imageDefaults",
+            "services.frontend.hardening.user: has no effect with imageDefaults: true; remove user or "
+            "imageDefaults",
+        ],
+    ),
+    (
         "root user",
         lambda r: svc(r).update(hardening={"user": "0:0"}),
         ["services.backend.hardening.user: '0:0' runs as root; use a non-root uid such as 1000:1000"],
