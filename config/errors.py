@@ -54,7 +54,7 @@ def format_path(path: Iterable[PathPart]) -> str:
     return out
 
 
-SEE_REFERENCE = "see the configuration reference in README.md"
+SEE_REFERENCE = "see docs/configuration.md"
 """Where a message that cannot name the fix itself points the reader."""
 
 _PLAIN_KEY_RE = re.compile(r"^[^\s.\[\]\"\x00-\x1f\x7f]+\Z")

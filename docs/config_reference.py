@@ -1,10 +1,12 @@
-"""Generate the key reference tables of the README's configuration reference from the models in config.py.
+"""Generate the key reference tables of docs/configuration.md from the models in config/.
 
-    ./venv/bin/python docs/config_reference.py          # rewrite the generated part of README.md
-    ./venv/bin/python docs/config_reference.py --check  # exit 1 if README.md is out of date
+    ./venv/bin/python docs/config_reference.py          # rewrite the generated part of docs/configuration.md
+    ./venv/bin/python docs/config_reference.py --check  # exit 1 if docs/configuration.md is out of date
 
 Every key (nested ones too) gets its path, type and allowed values, default and description, read from the
-pydantic fields, so the reference cannot drift from the code (tests/test_stack_files.py runs --check)."""
+pydantic fields, so the reference cannot drift from the code (tests/test_stack_files.py runs --check).
+Sidecars are documented once: a sidecar takes a service's container keys, so its table lists only the keys
+that differ (`documented_as` maps every real sidecar path to the row that documents it)."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 import config  # noqa: E402
 
-DOC = ROOT / "README.md"
+DOC = ROOT / "docs" / "configuration.md"
 BEGIN = "<!-- BEGIN GENERATED REFERENCE (docs/config_reference.py) -->"
 END = "<!-- END GENERATED REFERENCE -->"
 
@@ -43,7 +45,8 @@ PLACEHOLDERS = {
 }
 """How a mapping's keys are shown in paths (`services.<service>.port`)."""
 
-SHARED_MODELS: dict[type[BaseModel], str] = {}
+SIDECARS = "services.<service>.sidecars.<sidecar>"
+SERVICE = "services.<service>"
 
 
 @dataclass(frozen=True)
@@ -139,29 +142,61 @@ def _models(annotation: Any) -> list[tuple[type[BaseModel], str]]:
     return []
 
 
+def _row(path: str, field: FieldInfo) -> Row:
+    kind = _type_name(field.annotation)
+    if path.endswith(".image") or path == "image":
+        kind = "string (an image URI) or mapping"
+    elif path == "cluster.capacity":
+        kind = "`spot` | `onDemand` | mapping"
+    elif path == f"{SIDECARS}.healthCheck":
+        kind = f"mapping (optional): the keys of `{SERVICE}.healthCheck.container`"
+    bounds = _bounds(field)
+    return Row(
+        path, f"{kind}{', ' + bounds if bounds else ''}", _default(path, field), field.description or ""
+    )
+
+
+def _sidecar_section() -> Section:
+    """A sidecar's own keys: those SidecarConfig declares itself (the rest are a service's container keys)."""
+    own = _sidecar_own_fields()
+    shared = [f.alias or n for n, f in config.ContainerConfig.model_fields.items() if n not in own]
+    service_only = [
+        f.alias or n
+        for n, f in config.ServiceConfig.model_fields.items()
+        if n not in config.SidecarConfig.model_fields
+    ]
+    title = (
+        "An extra container in the service's task (e.g. postgres next to the backend). A sidecar takes the "
+        f"keys of a service's container with the same types, defaults and meaning — {_keys(shared)} (see "
+        f"`{SERVICE}`) — and the keys below, which differ. The service-only keys ({_keys(service_only)}) "
+        "do not apply to a sidecar."
+    )
+    return Section(SIDECARS, title, [_row(f"{SIDECARS}.{f.alias or n}", f) for n, f in own.items()])
+
+
+def _sidecar_own_fields() -> dict[str, FieldInfo]:
+    """The fields SidecarConfig declares itself (overriding or adding to ContainerConfig's)."""
+    declared = vars(config.SidecarConfig).get("__annotations__", {})
+    return {n: f for n, f in config.SidecarConfig.model_fields.items() if n in declared}
+
+
+def _keys(names: list[str]) -> str:
+    return ", ".join(f"`{n}`" for n in names)
+
+
 def sections() -> list[Section]:
     out: list[Section] = []
 
     def walk(model: type[BaseModel], prefix: str) -> None:
+        if model is config.SidecarConfig:
+            out.append(_sidecar_section())
+            return
         rows: list[Row] = []
         nested: list[tuple[type[BaseModel], str]] = []
         for name, field in model.model_fields.items():
             key = field.alias or name
             path = f"{prefix}.{key}" if prefix else key
-            kind = _type_name(field.annotation)
-            if key == "image":
-                kind = "string (an image URI) or mapping"
-            elif path == "cluster.capacity":
-                kind = "`spot` | `onDemand` | mapping"
-            bounds = _bounds(field)
-            rows.append(
-                Row(
-                    path,
-                    f"{kind}{', ' + bounds if bounds else ''}",
-                    _default(path, field),
-                    field.description or "",
-                )
-            )
+            rows.append(_row(path, field))
             for sub, suffix in _models(field.annotation):
                 nested.append((sub, path + suffix.replace("{}", PLACEHOLDERS.get(key, "<name>"))))
         title = (model.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
@@ -174,15 +209,46 @@ def sections() -> list[Section]:
 
 
 def every_key_path() -> list[str]:
-    """The full path of every key, nested ones too (what the README must mention)."""
+    """The full path of every key the reference documents in a row of its own."""
     return [row.path for section in sections() for row in section.rows]
+
+
+def all_key_paths() -> list[str]:
+    """The full path of every key the config accepts, sidecar keys and their nested keys included."""
+    paths: list[str] = []
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, field in model.model_fields.items():
+            key = field.alias or name
+            path = f"{prefix}.{key}" if prefix else key
+            paths.append(path)
+            for sub, suffix in _models(field.annotation):
+                walk(sub, path + suffix.replace("{}", PLACEHOLDERS.get(key, "<name>")))
+
+    walk(config.PlatformConfig, "")
+    return paths
+
+
+def documented_as(path: str) -> str:
+    """The row that documents a key: itself, or for a sidecar key the service's container key it shares
+    (a sidecar's `healthCheck.<key>` is the service's `healthCheck.container.<key>`)."""
+    if not path.startswith(SIDECARS + "."):
+        return path
+    rest = path.removeprefix(SIDECARS + ".")
+    key = rest.split(".")[0].split("[")[0]
+    own = {f.alias or n for n, f in _sidecar_own_fields().items()}
+    if key in own and "." not in rest:
+        return path
+    if rest.startswith("healthCheck."):
+        return f"{SERVICE}.healthCheck.container.{rest.removeprefix('healthCheck.')}"
+    return f"{SERVICE}.{rest}"
 
 
 def render() -> str:
     lines = [BEGIN, ""]
     for section in sections():
         lines += [
-            f"#### `{section.path}`",
+            f"### `{section.path}`",
             "",
             section.title,
             "",

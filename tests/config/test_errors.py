@@ -176,7 +176,7 @@ def test_snake_case_names_are_accepted_too() -> None:
         (
             lambda r: svc(r).update(image=5),
             "services.backend.image: expected an image URI string or a mapping, got 5; "
-            "see the configuration reference in README.md",
+            "see docs/configuration.md",
         ),
         (lambda r: svc(r).update(port=0), "services.backend.port: 0 is too small; use a value ≥ 1"),
         (
