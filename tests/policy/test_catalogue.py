@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 from pulumi_policy import Policy, ResourceValidationPolicy, StackValidationPolicy
 
-from ops.analyzer import PolicyInfo, effective_config, load_policy_config
+from ops.offline.analyzer import PolicyInfo, effective_config, load_policy_config
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policy"
 SECTIONS = {"cost": "Cost", "budget": "Cost", "security": "Security", "reliability": "Reliability"}

@@ -1,0 +1,255 @@
+"""Load a Pulumi project and one stack's config the way the Pulumi CLI does, without the CLI.
+
+`Pulumi.yaml` gives the project name, the program (`main:`, default the project directory's `__main__.py`)
+and the `config:` block (each key's `default`, or `value` for keys of other namespaces such as `aws:region`).
+`Pulumi.<stack>.yaml` gives the stack's values, which win. Keys without a namespace belong to the project.
+Values are handed to the program as the CLI hands them: strings, structured values JSON-encoded.
+
+`secure:` values cannot be decrypted offline (no passphrase, no service): each becomes an opaque placeholder
+that the program receives as a secret, so code paths that handle secrets run, and a placeholder that shows up
+in a plain resource input points at a leak.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SECRET_PLACEHOLDER_PREFIX = "offline-secret-"
+DEFAULT_REGION = "us-east-1"
+
+
+def _matches_type(value: Any, declared: str) -> bool:
+    """The CLI's check of a stack value against a declared type: it sees a scalar as its text, a structured
+    value as data (so `"8000"` is an integer and `"true"` a boolean). Unknown type names are not checked."""
+    if declared == "array":
+        return isinstance(value, list)
+    if declared not in ("string", "integer", "boolean"):
+        return True
+    if isinstance(value, dict | list):
+        return False
+    text = _to_config_string(value)
+    if declared == "integer":
+        return re.fullmatch(r"[+-]?\d+", text) is not None
+    if declared == "boolean":
+        return text in ("true", "false")
+    return True
+
+
+class ProjectError(Exception):
+    """Missing or invalid project or stack files; the message names the file (and line) and the fix."""
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    project: str
+    stack: str
+    project_dir: Path
+    program: Path  # the program file run_program runs
+    stack_file: Path
+    config: dict[str, str]  # full keys → string values (structured values JSON-encoded)
+    secret_keys: tuple[str, ...]  # keys whose values came from `secure:` (placeholders)
+
+    @property
+    def region(self) -> str:
+        return self.config.get("aws:region") or DEFAULT_REGION
+
+    def program_args(self) -> dict[str, Any]:
+        """The keyword arguments of ``ops.offline.recording.run_program`` for this stack (but the program)."""
+        return {
+            "project": self.project,
+            "stack": self.stack,
+            "config": self.config,
+            "secret_keys": self.secret_keys,
+        }
+
+
+def secret_placeholder(key: str, ciphertext: str) -> str:
+    """The opaque value a `secure:` config value becomes offline (stable per key and ciphertext)."""
+    digest = hashlib.sha256(f"{key}\0{ciphertext}".encode()).hexdigest()[:12]
+    return f"{SECRET_PLACEHOLDER_PREFIX}{digest}"
+
+
+def list_stacks(project_dir: Path) -> list[str]:
+    """Stack names that have a `Pulumi.<stack>.yaml` next to `Pulumi.yaml`."""
+    names = []
+    for path in Path(project_dir).glob("Pulumi.*.yaml"):
+        name = path.name[len("Pulumi.") : -len(".yaml")]
+        if name:
+            names.append(name)
+    return sorted(names)
+
+
+def _read_yaml(path: Path) -> Any:
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProjectError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise ProjectError(f"{path}: cannot read: {exc.strerror}") from None
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster on a big stack file
+    try:
+        return yaml.load(text, Loader=loader)  # a safe loader (C or Python)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path.name}:{mark.line + 1}" if mark is not None else path.name
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context = getattr(exc, "context", None)
+        detail = f"{context}, {problem}" if context else problem
+        raise ProjectError(
+            f"{where}: invalid YAML: {detail}; fix the file's indentation or quoting"
+        ) from None
+
+
+def _full_key(key: str, project: str) -> str:
+    return key if ":" in key else f"{project}:{key}"
+
+
+def _to_config_string(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value)
+
+
+def _replace_secure(value: Any, key: str) -> tuple[Any, bool]:
+    """Swap `{secure: <ciphertext>}` (at any depth) for placeholders; True when any was found."""
+    if isinstance(value, dict):
+        if set(value) == {"secure"} and isinstance(value["secure"], str):
+            return secret_placeholder(key, value["secure"]), True
+        found = False
+        out = {}
+        for k, v in value.items():
+            out[k], inner = _replace_secure(v, key)
+            found = found or inner
+        return out, found
+    if isinstance(value, list):
+        items = [_replace_secure(v, key) for v in value]
+        return [v for v, _ in items], any(f for _, f in items)
+    return value, False
+
+
+def _project_declarations(
+    block: Any, project: str
+) -> tuple[dict[str, Any], dict[str, str], set[str], set[str]]:
+    """From Pulumi.yaml's `config:` block: values/defaults, declared types, required keys and keys declared
+    `secret: true`. As the CLI: a project key declared without a default must be set by each stack; a key of
+    another namespace (`aws:region`) takes `value:`, never `default:`. (The CLI does not reject stack keys
+    the block does not declare, and neither do we.)"""
+    if block is None:
+        return {}, {}, set(), set()
+    if not isinstance(block, dict):
+        raise ProjectError("Pulumi.yaml: `config` must be a mapping of key → declaration")
+    defaults: dict[str, Any] = {}
+    types: dict[str, str] = {}
+    required: set[str] = set()
+    secret: set[str] = set()
+    declaration_keys = {"type", "description", "default", "value", "secret", "items"}
+    for key, decl in block.items():
+        full = _full_key(str(key), project)
+        own = full.split(":", 1)[0] == project
+        if isinstance(decl, dict) and decl and set(decl) <= declaration_keys:
+            if not own and "default" in decl:
+                raise ProjectError(
+                    f"Pulumi.yaml: config key {key!r} is not namespaced by the project and should not define "
+                    "a default value; use `value:` instead of `default:`"
+                )
+            if "default" in decl:  # the CLI prefers `default` when both are given
+                defaults[full] = decl["default"]
+            elif "value" in decl:
+                defaults[full] = decl["value"]
+            elif own:
+                required.add(full)
+            if isinstance(decl.get("type"), str):
+                types[full] = decl["type"]
+            if decl.get("secret") is True:
+                secret.add(full)
+        else:
+            defaults[full] = decl  # short form `key: value`
+    return defaults, types, required, secret
+
+
+def load_stack(project_dir: Path, stack: str) -> StackConfig:
+    """Project + stack config as the CLI would pass it to the program. Raises ProjectError."""
+    project_dir = Path(project_dir).resolve()
+    project_file = project_dir / "Pulumi.yaml"
+    if not project_file.is_file():
+        raise ProjectError(
+            f"{project_dir}: no Pulumi.yaml; run from the project directory or pass --project-dir"
+        )
+    project_doc = _read_yaml(project_file)
+    if not isinstance(project_doc, dict) or not isinstance(project_doc.get("name"), str):
+        raise ProjectError("Pulumi.yaml: `name` (the project name) is required")
+    project = project_doc["name"]
+
+    main = project_doc.get("main")
+    program = project_dir / str(main) if main else project_dir
+    if program.is_dir():
+        program = program / "__main__.py"
+    if not program.is_file():
+        raise ProjectError(f"Pulumi.yaml: the program {program} does not exist; check `main:`")
+
+    config_dir = project_dir / str(project_doc.get("stackConfigDir") or ".")
+    stack_file = config_dir / f"Pulumi.{stack}.yaml"
+    if not stack_file.is_file():
+        stacks = list_stacks(config_dir)
+        known = ", ".join(stacks) if stacks else "none"
+        raise ProjectError(
+            f"stack {stack!r} not found: no {stack_file.name} in {config_dir}; stacks: {known}"
+        )
+    stack_doc = _read_yaml(stack_file)
+    if stack_doc is None:
+        stack_doc = {}
+    if not isinstance(stack_doc, dict):
+        raise ProjectError(f"{stack_file.name}: expected a mapping with a `config:` key")
+    stack_values = stack_doc.get("config") or {}
+    if not isinstance(stack_values, dict):
+        raise ProjectError(f"{stack_file.name}: `config` must be a mapping of key → value")
+
+    defaults, types, required, declared_secret = _project_declarations(project_doc.get("config"), project)
+    stack_values_full = {_full_key(str(k), project) for k in stack_values}
+    values: dict[str, Any] = dict(defaults)
+    secret_keys: list[str] = []
+    for key, value in stack_values.items():
+        full = _full_key(str(key), project)
+        plain, is_secret = _replace_secure(value, full)
+        values[full] = plain
+        if is_secret:
+            secret_keys.append(full)
+
+    problems = []
+    for key in sorted(required - set(values)):
+        problems.append(f"{stack_file.name}: missing required config {key!r}; set it in the stack file")
+    for key in sorted(declared_secret - set(secret_keys)):
+        if key in stack_values_full:
+            problems.append(
+                f"{stack_file.name}: config {key!r} must be encrypted as it is declared secret in "
+                "Pulumi.yaml; set it with `pulumi config set --secret`"
+            )
+    for key, declared_type in types.items():
+        if key not in values or key in secret_keys:
+            continue
+        if not _matches_type(values[key], declared_type):
+            problems.append(
+                f"{stack_file.name}: config {key!r} must be of type {declared_type} (declared in "
+                f"Pulumi.yaml), got {json.dumps(values[key])}"
+            )
+    if problems:
+        raise ProjectError("\n".join(problems))
+
+    return StackConfig(
+        project=project,
+        stack=stack,
+        project_dir=project_dir,
+        program=program,
+        stack_file=stack_file,
+        config={k: _to_config_string(v) for k, v in values.items()},
+        secret_keys=tuple(secret_keys),
+    )
