@@ -4,10 +4,11 @@ and its config per stack, which stacks are protected, and the names of review st
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+from ops.project_root import default_project_root
+
 PROJECT_NAMESPACE = "fargate-platform"
 REVIEW_SOURCE_STACK = "dev"
 
@@ -16,7 +17,7 @@ REVIEW_SOURCE_STACK = "dev"
 class Project:
     """The Pulumi project the commands work on: Pulumi.yaml, Pulumi.<stack>.yaml and the policy pack."""
 
-    root: Path = PROJECT_DIR
+    root: Path = field(default_factory=default_project_root)  # the nearest Pulumi.yaml from the cwd up
 
     @property
     def policy_dir(self) -> Path:

@@ -16,18 +16,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from ops.project_root import default_project_root
+
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143  # 128 + SIGTERM
-
-
-def _default_project_dir() -> Path:
-    """The nearest directory from the cwd upwards with a Pulumi.yaml (as the CLI finds it), else this repo."""
-    cwd = Path.cwd().resolve()
-    for directory in (cwd, *cwd.parents):
-        if (directory / "Pulumi.yaml").is_file():
-            return directory
-    return Path(__file__).resolve().parents[2]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -171,7 +164,7 @@ def plan_command(args: argparse.Namespace) -> int:
         from ops.offline.plan import plan_document, record
         from ops.offline.report import render_plan, use_colour, write_json
 
-        project_dir = args.project_dir or _default_project_dir()
+        project_dir = args.project_dir or default_project_root()
         stack_config, plan = record(project_dir, args.stack)
         sys.stdout.write(render_plan(stack_config, plan, colour=use_colour(sys.stdout)))
         if args.json is not None:
@@ -190,7 +183,7 @@ def check_command(args: argparse.Namespace) -> int:
         from ops.offline.check import run_check
         from ops.offline.report import check_document, render_check, use_colour, write_json
 
-        project_dir = args.project_dir or _default_project_dir()
+        project_dir = args.project_dir or default_project_root()
         result = run_check(project_dir, args.stack, pack_dir=args.pack_dir, policy_config=args.policy_config)
         sys.stdout.write(render_check(result, colour=use_colour(sys.stdout)))
         if args.json is not None:
