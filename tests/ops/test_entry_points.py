@@ -25,7 +25,7 @@ def _run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.parametrize("subdirectory", ["docs", "tests/ops"])
+@pytest.mark.parametrize("subdirectory", ["docs", "tests", "tests/ops/offline"])
 def test_python_m_ops_plan_works_from_a_subdirectory(subdirectory: str) -> None:
     result = _run([sys.executable, "-m", "ops", "plan", "--stack", "dev"], ROOT / subdirectory)
     assert (result.returncode, result.stderr) == (0, "")
