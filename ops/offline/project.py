@@ -12,6 +12,7 @@ in a plain resource input points at a leak.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -19,8 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ops.offline.stack_files import ProjectError, read_yaml
+
+__all__ = ["ProjectError", "StackConfig", "list_stacks", "load_stack", "secret_placeholder"]
+
 SECRET_PLACEHOLDER_PREFIX = "offline-secret-"
 DEFAULT_REGION = "us-east-1"
+# Top-level keys of a Pulumi.<stack>.yaml (everything else a stack sets goes under `config:`).
+STACK_FILE_KEYS = frozenset({"config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt"})
 
 
 def _matches_type(value: Any, declared: str) -> bool:
@@ -38,10 +45,6 @@ def _matches_type(value: Any, declared: str) -> bool:
     if declared == "boolean":
         return text in ("true", "false")
     return True
-
-
-class ProjectError(Exception):
-    """Missing or invalid project or stack files; the message names the file (and line) and the fix."""
 
 
 @dataclass(frozen=True)
@@ -82,29 +85,6 @@ def list_stacks(project_dir: Path) -> list[str]:
         if name:
             names.append(name)
     return sorted(names)
-
-
-def _read_yaml(path: Path) -> Any:
-    import yaml
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ProjectError(f"{path}: file not found") from None
-    except OSError as exc:
-        raise ProjectError(f"{path}: cannot read: {exc.strerror}") from None
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster on a big stack file
-    try:
-        return yaml.load(text, Loader=loader)  # a safe loader (C or Python)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path.name}:{mark.line + 1}" if mark is not None else path.name
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        context = getattr(exc, "context", None)
-        detail = f"{context}, {problem}" if context else problem
-        raise ProjectError(
-            f"{where}: invalid YAML: {detail}; fix the file's indentation or quoting"
-        ) from None
 
 
 def _full_key(key: str, project: str) -> str:
@@ -176,6 +156,52 @@ def _project_declarations(
     return defaults, types, required, secret
 
 
+def _bare(key: str) -> str:
+    return key.split(":", 1)[1]
+
+
+def _stray_config_keys(doc: dict[str, Any], project: str, declared: set[str], file_name: str) -> list[str]:
+    """Config keys written at the top of a stack file instead of under `config:` (a key with a namespace,
+    a key Pulumi.yaml declares, or `environment: dev` — a stack file's own `environment` lists ESC
+    environments, never a plain word)."""
+    stray = []
+    for key, value in doc.items():
+        if key in STACK_FILE_KEYS and not (key == "environment" and isinstance(value, str | int | float)):
+            continue
+        full = _full_key(key, project)
+        if ":" in key or full in declared:
+            stray.append(full)
+    if not stray:
+        return []
+    if len(stray) == 1:
+        return [
+            f"{file_name}: {stray[0]}: config keys belong under `config:`; move it under a top-level "
+            "`config:` line, indented"
+        ]
+    named = ", ".join(stray[:3]) + (f" and {len(stray) - 3} more" if len(stray) > 3 else "")
+    return [
+        f"{file_name}: {named}: config keys belong under `config:`; move them under a top-level `config:` "
+        "line, indented"
+    ]
+
+
+def _missing_required(missing: list[str], undeclared: set[str], file_name: str) -> list[str]:
+    """A problem per missing required key; a stack key that looks like a typo of it is named instead."""
+    problems = []
+    unknown = sorted(k for k in undeclared if ":" in k)
+    for key in missing:
+        namespace = key.split(":", 1)[0]
+        candidates = [k for k in unknown if k.split(":", 1)[0] == namespace]
+        close = difflib.get_close_matches(_bare(key), [_bare(k) for k in candidates], n=1, cutoff=0.6)
+        if close:
+            typo = f"{namespace}:{close[0]}"
+            unknown.remove(typo)
+            problems.append(f"{file_name}: {typo}: unknown key; did you mean {_bare(key)}?")
+        else:
+            problems.append(f"{file_name}: missing required config {key!r}; set it in the stack file")
+    return problems
+
+
 def load_stack(project_dir: Path, stack: str) -> StackConfig:
     """Project + stack config as the CLI would pass it to the program. Raises ProjectError."""
     project_dir = Path(project_dir).resolve()
@@ -184,7 +210,7 @@ def load_stack(project_dir: Path, stack: str) -> StackConfig:
         raise ProjectError(
             f"{project_dir}: no Pulumi.yaml; run from the project directory or pass --project-dir"
         )
-    project_doc = _read_yaml(project_file)
+    project_doc = read_yaml(project_file)
     if not isinstance(project_doc, dict) or not isinstance(project_doc.get("name"), str):
         raise ProjectError("Pulumi.yaml: `name` (the project name) is required")
     project = project_doc["name"]
@@ -204,7 +230,7 @@ def load_stack(project_dir: Path, stack: str) -> StackConfig:
         raise ProjectError(
             f"stack {stack!r} not found: no {stack_file.name} in {config_dir}; stacks: {known}"
         )
-    stack_doc = _read_yaml(stack_file)
+    stack_doc = read_yaml(stack_file)
     if stack_doc is None:
         stack_doc = {}
     if not isinstance(stack_doc, dict):
@@ -214,6 +240,10 @@ def load_stack(project_dir: Path, stack: str) -> StackConfig:
         raise ProjectError(f"{stack_file.name}: `config` must be a mapping of key → value")
 
     defaults, types, required, declared_secret = _project_declarations(project_doc.get("config"), project)
+    declared = set(defaults) | set(types) | required | declared_secret
+    stray = _stray_config_keys(stack_doc, project, declared, stack_file.name)
+    if stray:
+        raise ProjectError("\n".join(stray))
     stack_values_full = {_full_key(str(k), project) for k in stack_values}
     values: dict[str, Any] = dict(defaults)
     secret_keys: list[str] = []
@@ -224,9 +254,8 @@ def load_stack(project_dir: Path, stack: str) -> StackConfig:
         if is_secret:
             secret_keys.append(full)
 
-    problems = []
-    for key in sorted(required - set(values)):
-        problems.append(f"{stack_file.name}: missing required config {key!r}; set it in the stack file")
+    missing = sorted(required - set(values))
+    problems = _missing_required(missing, stack_values_full - declared, stack_file.name)
     for key in sorted(declared_secret - set(secret_keys)):
         if key in stack_values_full:
             problems.append(
