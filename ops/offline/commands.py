@@ -92,8 +92,9 @@ def _known_error(args: argparse.Namespace, exc: BaseException) -> int | None:
         lines = str(exc).splitlines()
         return _fail(args, "project", lines)
     if isinstance(exc, ProgramConfigError):
+        # The program's file:line is for the JSON document, not the user: the problems name keys and fixes.
         head = f"invalid stack config in Pulumi.{args.stack}.yaml ({len(exc.problems)} problem"
-        head += f"{'s' if len(exc.problems) != 1 else ''}; raised at {exc.location}):"
+        head += f"{'s' if len(exc.problems) != 1 else ''}):"
         return _fail(args, "config", [head, *exc.problems], exc.location)
     if isinstance(exc, ProgramError):
         where = f" at {exc.location}" if exc.location else ""

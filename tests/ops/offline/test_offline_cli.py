@@ -243,14 +243,19 @@ def test_check_program_error_exits_2(capsys: pytest.CaptureFixture[str]):
     )
 
 
-def test_check_config_error_exits_2_with_the_problem_lines(capsys: pytest.CaptureFixture[str]):
+def test_check_config_error_exits_2_with_the_problem_lines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+):
     line = line_of("raise ConfigError")
-    code, out, err = check(capsys, "badconfig")
+    code, out, err = check(capsys, "badconfig", "--json", str(tmp_path / "error.json"))
     assert (code, out) == (2, "")
+    # The user reads keys and fixes; where the program raised is only in the JSON document.
     assert err == (
-        f"error: invalid stack config in Pulumi.badconfig.yaml (1 problem; raised at __main__.py:{line}):\n"
+        "error: invalid stack config in Pulumi.badconfig.yaml (1 problem):\n"
         "  environment.LOG_LEVEL: required; set it to debug, info or warning\n"
     )
+    error = json.loads((tmp_path / "error.json").read_text())["error"]
+    assert error["kind"] == "config" and error["location"] == f"__main__.py:{line}"
 
 
 def test_check_bad_yaml_exits_2_with_file_and_line(capsys: pytest.CaptureFixture[str]):

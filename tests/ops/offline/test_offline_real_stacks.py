@@ -81,9 +81,8 @@ def test_plaintext_secret_in_a_service_environment_is_a_config_error(capsys, tmp
     code = main(["check", "--stack", "changed", "--project-dir", str(project)])
     out, err = capsys.readouterr()
     assert code == 2 and out == ""
-    assert err.startswith(
-        "error: invalid stack config in Pulumi.changed.yaml (1 problem; raised at config.py:"
-    )
+    assert err.startswith("error: invalid stack config in Pulumi.changed.yaml (1 problem):\n")
+    assert "config.py" not in err
     assert "\n  services.backend.environment.DB_PASSWORD: " in err
     assert "Traceback" not in err
 
