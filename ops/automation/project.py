@@ -4,9 +4,10 @@ and its config per stack, which stacks are protected, and the names of review st
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ops.pack_config import PackConfigChoice, choose_pack_config, stack_file_environment
 from ops.project_root import default_project_root
 
 PROJECT_NAMESPACE = "fargate-platform"
@@ -23,14 +24,24 @@ class Project:
     def policy_dir(self) -> Path:
         return self.root / "policy"
 
+    def policy_choice(self, stack: str) -> PackConfigChoice:
+        """The pack config of `stack` (ops.pack_config): `policy/config/<stack>.json`, else its
+        environment's file; review stacks (`pr-N`) without a file of their own take dev's choice, as they run
+        dev's config."""
+        source = stack
+        if is_review_stack(stack) and not (self.policy_dir / "config" / f"{stack}.json").is_file():
+            source = REVIEW_SOURCE_STACK
+        environment = stack_file_environment(self.root / f"Pulumi.{source}.yaml", PROJECT_NAMESPACE)
+        choice = choose_pack_config(
+            self.policy_dir, source, environment, root=self.root, namespace=PROJECT_NAMESPACE
+        )
+        if source != stack:
+            return replace(choice, reason=f"review stack {stack} runs {source}'s config; {choice.reason}")
+        return choice
+
     def policy_config(self, stack: str) -> Path | None:
-        """`policy/config/<stack>.json`; review stacks (`pr-N`) use dev's, as they run dev's config."""
-        for candidate in (stack, REVIEW_SOURCE_STACK if is_review_stack(stack) else None):
-            if candidate is not None:
-                path = self.policy_dir / "config" / f"{candidate}.json"
-                if path.is_file():
-                    return path
-        return None
+        """The pack config file of `stack` (see policy_choice), None for the policies' defaults."""
+        return self.policy_choice(stack).path
 
     def policy_arguments(self, stack: str) -> dict[str, list[str]]:
         """`policy_packs` and `policy_pack_configs` for preview/up (a config only when its file exists)."""
@@ -52,7 +63,8 @@ class Project:
         if not stack_file.is_file():
             return False
         pattern = re.compile(rf"^\s*{re.escape(PROJECT_NAMESPACE)}:environment:\s*['\"]?prod['\"]?\s*(#.*)?$")
-        return any(pattern.match(line) for line in stack_file.read_text(encoding="utf-8").splitlines())
+        text = stack_file.read_bytes().decode("utf-8", "replace")  # a broken file is the CLI's to report
+        return any(pattern.match(line) for line in text.splitlines())
 
 
 def is_review_stack(stack: str) -> bool:

@@ -183,11 +183,11 @@ def text(value: Any) -> str:
 
 
 def describe_policy(console: Console, handle: StackHandle) -> None:
-    config = handle.project.policy_config(handle.name)
-    if config is None:
-        console.say(f"Policy pack: policy/ with its default config (no policy/config/{handle.name}.json)")
+    choice = handle.project.policy_choice(handle.name)
+    if choice.path is None:
+        console.say(f"Policy pack: policy/ with its default config ({choice.reason})")
     else:
-        console.say(f"Policy pack: policy/ with {config.relative_to(handle.project.root)}")
+        console.say(f"Policy pack: policy/ with {choice.describe(handle.project.root)}")
 
 
 def pin_tags(handle: StackHandle, args: argparse.Namespace, console: Console) -> None:

@@ -20,6 +20,7 @@ from ops.offline.pack_feed import PackFeed
 from ops.offline.project import StackConfig, load_stack
 from ops.offline.recording import Plan, RecordedResource, run_program
 from ops.offline.secret_leaks import find_leaks
+from ops.pack_config import PackConfigChoice, choose_pack_config
 
 BUDGET_POLICY = "monthly-cost-budget"
 LEVEL_ORDER = ("mandatory", "advisory", "remediate", "disabled")
@@ -40,6 +41,7 @@ class CheckResult:
     pack_name: str
     pack_version: str
     policy_config_file: Path | None
+    policy_config_choice: PackConfigChoice  # which file (or none) and why
     policies: list[Any]  # ops.offline.analyzer.PolicyInfo
     effective_config: dict[str, dict[str, Any]]
     diagnostics: list[Any]  # ops.offline.analyzer.Diagnostic
@@ -60,8 +62,17 @@ class CheckResult:
             return None
 
 
-def default_policy_config(pack_dir: Path, stack: str) -> Path:
-    return pack_dir / "config" / f"{stack}.json"
+def choose_policy_config(stack_config: StackConfig, pack_dir: Path, given: Path | None) -> PackConfigChoice:
+    """--policy-config when given, else the stack's own file, else its environment's (ops.pack_config)."""
+    if given is not None:
+        return PackConfigChoice(given, "option", "--policy-config")
+    return choose_pack_config(
+        pack_dir,
+        stack_config.stack,
+        stack_config.config.get(f"{stack_config.project}:environment"),
+        root=stack_config.project_dir,
+        namespace=stack_config.project,
+    )
 
 
 def pack_resource(r: RecordedResource) -> Any:
@@ -141,9 +152,8 @@ def run_check(
     started = time.perf_counter()
     stack_config = load_stack(project_dir, stack)
     pack_dir = (pack_dir or stack_config.project_dir / "policy").resolve()
-    config_file = policy_config or default_policy_config(pack_dir, stack)
-    if policy_config is None and not config_file.is_file():
-        config_file = None  # no per-stack file: the policies' defaults apply, as with the CLI
+    choice = choose_policy_config(stack_config, pack_dir, policy_config)
+    config_file = choice.path
 
     def make_runner() -> Any:
         return PolicyPackRunner(
@@ -201,6 +211,7 @@ def run_check(
         pack_name=name,
         pack_version=version,
         policy_config_file=config_file,
+        policy_config_choice=choice,
         policies=policies,
         effective_config=effective,
         diagnostics=diagnostics,

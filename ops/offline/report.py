@@ -162,8 +162,8 @@ def render_check(result: Any, *, colour: bool = False) -> str:
     lines = [
         style(f"Offline check of {plan.project}/{plan.stack}", "bold")
         + f" ({plan.region}): {len(plan.resources)} resources, policy pack "
-        f"{result.pack_name or '?'} {result.pack_version} ({len(result.policies)} policies), "
-        f"config {result.policy_config_file.name if result.policy_config_file else 'defaults'}",
+        f"{result.pack_name or '?'} {result.pack_version} ({len(result.policies)} policies)",
+        _policy_config_line(result),
     ]
     lines += _messages(plan, style)
     for level in ("mandatory", "advisory", "remediate"):
@@ -185,6 +185,13 @@ def render_check(result: Any, *, colour: bool = False) -> str:
     else:
         lines += ["", style(f"PASSED: {verdict} (exit 0)", "bold", "green")]
     return "\n".join(lines) + "\n"
+
+
+def _policy_config_line(result: Any) -> str:
+    """Which policy config the pack ran with, and why (its own file, its environment's, or none)."""
+    choice = result.policy_config_choice
+    line = f"Policy config: {choice.describe(result.stack_config.project_dir)}"
+    return line + ("; the policies' defaults apply" if choice.path is None else "")
 
 
 def render_cost(cost: Any, *, colour: bool = False) -> list[str]:
@@ -248,6 +255,8 @@ def check_document(result: Any) -> dict[str, Any]:
             "version": result.pack_version,
             "directory": str(result.pack_dir),
             "configFile": str(result.policy_config_file) if result.policy_config_file else None,
+            "configSource": result.policy_config_choice.source,
+            "configReason": result.policy_config_choice.reason,
             "policies": [
                 {
                     "name": p.name,

@@ -40,7 +40,7 @@ def test_ops_has_the_two_programs_and_the_one_entry_point() -> None:
     modules = _modules()
     assert {"ops.cli", "ops.offline.commands", "ops.automation.parsers"} <= set(modules)
     top_level = sorted(p.name for p in OPS.glob("*.py"))
-    assert top_level == ["__init__.py", "__main__.py", "cli.py", "project_root.py"]
+    assert top_level == ["__init__.py", "__main__.py", "cli.py", "pack_config.py", "project_root.py"]
 
 
 def test_every_ops_module_is_under_the_size_limit() -> None:

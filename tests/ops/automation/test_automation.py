@@ -243,7 +243,16 @@ def test_project_policy_config_and_protection(tmp_path: Path) -> None:
         "policy_pack_configs": [str(tmp_path / "policy" / "config" / "dev.json")],
     }
     assert project.policy_config("pr-12") == tmp_path / "policy" / "config" / "dev.json"
-    assert project.policy_config("qa") is None
+    # No policy/config/qa.json: qa's environment (dev) picks dev.json; staging says prod, which has no file.
+    assert project.policy_config("qa") == tmp_path / "policy" / "config" / "dev.json"
+    assert project.policy_choice("qa").reason == "environment dev"
+    assert project.policy_config("staging") is None
+    assert project.policy_choice("staging").reason == (
+        "no policy/config/staging.json, and no policy/config/prod.json for environment prod"
+    )
+    assert project.policy_choice("ghost").reason == (
+        "no policy/config/ghost.json, and the stack sets no fargate-platform:environment"
+    )
     assert project.is_protected("prod") and project.is_protected("staging")
     assert not project.is_protected("qa") and not project.is_protected("dev")
     assert project.stack_files() == ["qa", "staging"]

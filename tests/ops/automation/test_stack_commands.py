@@ -382,7 +382,7 @@ def test_preview_selects_the_stack_in_the_project_dir_and_attaches_the_pack_and_
     assert "  ~  update     aws:lb/listener:Listener http\n" in result.out
     assert "cluster" not in result.out  # unchanged resources are counted, not listed
     assert "Preview of 'dev': 1 to create, 1 to update, 5 unchanged.\n" in result.out
-    assert "Policy pack: policy/ with policy/config/dev.json\n" in result.out
+    assert "Policy pack: policy/ with policy/config/dev.json (stack dev)\n" in result.out
     assert "Policy: no violations.\n" in result.out
 
 
@@ -406,7 +406,24 @@ def test_preview_without_a_stack_policy_config_runs_the_pack_with_its_defaults(
     assert result.code == EXIT_OK
     assert call["policy_packs"] == [str(project.root / "policy")]
     assert "policy_pack_configs" not in call
-    assert "Policy pack: policy/ with its default config (no policy/config/staging.json)\n" in result.out
+    assert (
+        "Policy pack: policy/ with its default config (no policy/config/staging.json, and the stack sets no "
+        "fargate-platform:environment)\n"
+    ) in result.out
+
+
+def test_preview_of_a_stack_without_its_own_policy_config_takes_its_environments(
+    fake: FakeAutomation, project: Project
+) -> None:
+    (project.root / "Pulumi.qa.yaml").write_text("config:\n  fargate-platform:environment: prod\n")
+    fake.stacks.add("qa")
+    fake.changes["preview"] = {"same": 1}
+    result = run(["preview", "--stack", "qa"], fake, project)
+    assert result.code == EXIT_OK
+    assert fake.kwargs("preview")["policy_pack_configs"] == [
+        str(project.root / "policy" / "config" / "prod.json")
+    ]
+    assert "Policy pack: policy/ with policy/config/prod.json (environment prod)\n" in result.out
 
 
 def test_preview_mandatory_violations_exit_1_and_are_listed(fake: FakeAutomation, project: Project) -> None:
