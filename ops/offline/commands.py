@@ -33,7 +33,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="directory of Pulumi.yaml (default: the nearest one from the current directory up)",
     )
     common.add_argument(
-        "--json", type=Path, metavar="FILE", help="also write the documented JSON report to FILE"
+        "--json",
+        type=Path,
+        metavar="FILE",
+        help="also write the documented JSON report to FILE; '-' writes it to standard output (the report "
+        "then goes to standard error)",
     )
 
     plan = subparsers.add_parser(
@@ -71,15 +75,43 @@ def _err(message: str) -> None:
     print(f"{prefix} {message}", file=sys.stderr)
 
 
+class OutputError(Exception):
+    """The --json file cannot be written; the message names it and why."""
+
+
+def _json_to_stdout(args: argparse.Namespace) -> bool:
+    return args.json is not None and str(args.json) == "-"
+
+
+def _report_stream(args: argparse.Namespace) -> Any:
+    """Where the human report goes: standard output, or standard error when the JSON goes there."""
+    return sys.stderr if _json_to_stdout(args) else sys.stdout
+
+
+def _write_json(args: argparse.Namespace, document: dict[str, Any]) -> None:
+    from ops.offline.report import write_json
+
+    try:
+        write_json(args.json, document)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise OutputError(
+            f"cannot write the JSON report to {args.json}: {reason}; pass another --json FILE"
+        ) from None
+
+
 def _fail(args: argparse.Namespace, kind: str, messages: list[str], location: str = "") -> int:
     """Print an error (exit 2) and, with --json, write it there too."""
     _err(messages[0])
     for line in messages[1:]:
         print(f"  {line}", file=sys.stderr)
-    if args.json is not None:
-        from ops.offline.report import error_document, write_json
+    if args.json is not None and kind != "output":
+        from ops.offline.report import error_document
 
-        write_json(args.json, error_document(args.command, args.stack, kind, messages, location))
+        try:
+            _write_json(args, error_document(args.command, args.stack, kind, messages, location))
+        except OutputError as exc:
+            _err(str(exc))
     return EXIT_ERROR
 
 
@@ -88,6 +120,8 @@ def _known_error(args: argparse.Namespace, exc: BaseException) -> int | None:
     from ops.offline.project import ProjectError
     from ops.offline.recording import ProgramConfigError, ProgramError
 
+    if isinstance(exc, OutputError):
+        return _fail(args, "output", [str(exc)])
     if isinstance(exc, ProjectError):
         lines = str(exc).splitlines()
         return _fail(args, "project", lines)
@@ -163,13 +197,14 @@ def _on_sigterm() -> tuple[bool, Any]:
 def plan_command(args: argparse.Namespace) -> int:
     def body() -> int:
         from ops.offline.plan import plan_document, record
-        from ops.offline.report import render_plan, use_colour, write_json
+        from ops.offline.report import render_plan, use_colour
 
         project_dir = args.project_dir or default_project_root()
         stack_config, plan = record(project_dir, args.stack)
-        sys.stdout.write(render_plan(stack_config, plan, colour=use_colour(sys.stdout)))
+        out = _report_stream(args)
+        out.write(render_plan(stack_config, plan, colour=use_colour(out)))
         if args.json is not None:
-            write_json(args.json, plan_document(stack_config, plan))
+            _write_json(args, plan_document(stack_config, plan))
         return 0
 
     return _run(args, body)
@@ -182,13 +217,14 @@ def check_command(args: argparse.Namespace) -> int:
 
     def body() -> int:
         from ops.offline.check import run_check
-        from ops.offline.report import check_document, render_check, use_colour, write_json
+        from ops.offline.report import check_document, render_check, use_colour
 
         project_dir = args.project_dir or default_project_root()
         result = run_check(project_dir, args.stack, pack_dir=args.pack_dir, policy_config=args.policy_config)
-        sys.stdout.write(render_check(result, colour=use_colour(sys.stdout)))
+        out = _report_stream(args)
+        out.write(render_check(result, colour=use_colour(out)))
         if args.json is not None:
-            write_json(args.json, check_document(result))
+            _write_json(args, check_document(result))
         return result.exit_code
 
     return _run(args, body)

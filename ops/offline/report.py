@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import textwrap
 from collections import Counter
 from collections.abc import Sequence
@@ -289,6 +290,12 @@ def error_document(
 
 
 def write_json(path: Path, document: dict[str, Any]) -> None:
+    """Write `document` to `path` (its directory created), or to standard output for `-`."""
+    text = json.dumps(document, indent=2, sort_keys=False) + "\n"
+    if str(path) == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(document, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
