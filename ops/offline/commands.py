@@ -100,11 +100,21 @@ def _write_json(args: argparse.Namespace, document: dict[str, Any]) -> None:
         ) from None
 
 
+MAX_MESSAGE_LINE = 400  # characters of one printed message line; the JSON document keeps them whole
+
+
+def _shortened(line: str) -> str:
+    """A message line that echoes a huge value (a 100,000-character string in the stack file) cut short."""
+    if len(line) <= MAX_MESSAGE_LINE:
+        return line
+    return f"{line[:MAX_MESSAGE_LINE]}… ({len(line) - MAX_MESSAGE_LINE:,} more characters)"
+
+
 def _fail(args: argparse.Namespace, kind: str, messages: list[str], location: str = "") -> int:
     """Print an error (exit 2) and, with --json, write it there too."""
-    _err(messages[0])
+    _err(_shortened(messages[0]))
     for line in messages[1:]:
-        print(f"  {line}", file=sys.stderr)
+        print(f"  {_shortened(line)}", file=sys.stderr)
     if args.json is not None and kind != "output":
         from ops.offline.report import error_document
 

@@ -22,6 +22,11 @@ def load_policy_config(path: Path) -> dict[str, Any]:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as e:
         raise PolicyConfigError(f"{path}: cannot read the policy config file: {e.strerror}") from e
+    except UnicodeDecodeError as e:
+        byte = e.object[e.start]
+        raise PolicyConfigError(
+            f"{path}: not UTF-8 text (byte 0x{byte:02x} at offset {e.start}); save it as UTF-8"
+        ) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:

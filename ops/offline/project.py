@@ -26,6 +26,7 @@ __all__ = ["ProjectError", "StackConfig", "list_stacks", "load_stack", "secret_p
 
 SECRET_PLACEHOLDER_PREFIX = "offline-secret-"
 DEFAULT_REGION = "us-east-1"
+_PROJECT_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")  # what the Pulumi CLI accepts as a project name
 # Top-level keys of a Pulumi.<stack>.yaml (everything else a stack sets goes under `config:`).
 STACK_FILE_KEYS = frozenset({"config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt"})
 
@@ -214,6 +215,11 @@ def load_stack(project_dir: Path, stack: str) -> StackConfig:
     if not isinstance(project_doc, dict) or not isinstance(project_doc.get("name"), str):
         raise ProjectError("Pulumi.yaml: `name` (the project name) is required")
     project = project_doc["name"]
+    if _PROJECT_NAME.fullmatch(project) is None:
+        raise ProjectError(
+            f"Pulumi.yaml: project name {project!r} is not valid; use letters, digits, hyphens (-), "
+            "underscores (_) and periods (.)"
+        )
 
     main = project_doc.get("main")
     program = project_dir / str(main) if main else project_dir

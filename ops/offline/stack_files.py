@@ -4,7 +4,8 @@ Every way a file can be unreadable ends in a `ProjectError` naming the file and 
 traceback: not UTF-8 (Latin-1 `José`, UTF-16 as PowerShell's `>` writes it, with or without a byte order
 mark; a NUL byte is never text), invalid YAML (with the line), several documents, values nested absurdly
 deep, or anchors and aliases that expand beyond any real stack file ("billion laughs"). What is returned is
-plain JSON-like data: string keys, and YAML's timestamps, binary values and sets as strings and lists.
+plain JSON-like data: string keys, YAML timestamps as their text, binary values and sets as strings and
+lists.
 """
 
 from __future__ import annotations
@@ -33,14 +34,57 @@ def read_yaml(path: Path) -> Any:
     except OSError as exc:
         raise ProjectError(f"{path}: cannot read: {exc.strerror}") from None
     text = decode_utf8(path.name, data)
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster on a big stack file
+    loader = _loader()
     try:
+        _check_depth(text, loader, path.name)
         document = yaml.load(text, Loader=loader)  # a safe loader (C or Python)
     except yaml.YAMLError as exc:
         raise ProjectError(_yaml_problem(path.name, exc)) from None
     except RecursionError:
         raise ProjectError(_too_deep(path.name)) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # a tagged value its constructor rejects: !!int x
+        raise ProjectError(
+            f"{path.name}: invalid YAML value: {' '.join(str(exc).split())}; quote it to keep it as text"
+        ) from None
     return plain_data(document, path.name)
+
+
+_LOADER: Any = None
+
+
+def _loader() -> Any:
+    """A safe loader (libyaml's when installed: ~10x faster on a big stack file) that keeps timestamps as
+    the text they are, as the Pulumi CLI hands them over (`2024-02-30` must not fail as a date)."""
+    global _LOADER
+    if _LOADER is None:
+        import yaml
+
+        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+        class StackFileLoader(base):  # type: ignore[misc,valid-type]
+            pass
+
+        StackFileLoader.add_constructor("tag:yaml.org,2002:timestamp", base.construct_yaml_str)
+        _LOADER = StackFileLoader
+    return _LOADER
+
+
+def _check_depth(text: str, loader: Any, name: str) -> None:
+    """Refuse nesting beyond MAX_DEPTH before a document is built: libyaml's parser is iterative, but the
+    C composer that builds nodes from its events recurses per level and overflows the C stack (a segfault,
+    not an exception) on a few tens of thousands of `[`."""
+    import yaml
+
+    starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    depth = 0
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, starts):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ProjectError(_too_deep(name))
+        elif isinstance(event, ends):
+            depth -= 1
 
 
 def decode_utf8(name: str, data: bytes) -> str:

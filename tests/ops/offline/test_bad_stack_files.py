@@ -196,3 +196,34 @@ def test_unreadable_yaml_exits_2_with_one_line(
     code, out, err = run(capsys, "plan", project)
     assert (code, out) == (2, "")
     assert err.startswith(f"error: {message}") and err.count("\n") == 1, err
+
+
+def test_a_message_that_echoes_a_huge_value_is_cut_short_but_kept_whole_in_json(
+    capsys: pytest.CaptureFixture[str], project: Path
+) -> None:
+    (project / "Pulumi.bad.yaml").write_text(
+        "config:\n  fargate-platform:environment: [" + "x" * 100_000 + "]\n  fargate-platform:services: {}\n"
+    )
+    code, _, err = run(capsys, "plan", project, "--json", str(project / "out.json"))
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(
+        "error: Pulumi.bad.yaml: config 'fargate-platform:environment' must be of type string"
+    )
+    assert err.endswith(" more characters)\n") and len(err) < 500
+    (message,) = json.loads((project / "out.json").read_text())["error"]["messages"]
+    assert len(message) > 100_000
+
+
+@pytest.mark.parametrize("name", ["fargate platform", "x:y", "''"])
+def test_a_project_name_the_cli_would_refuse_exits_2(
+    capsys: pytest.CaptureFixture[str], project: Path, name: str
+) -> None:
+    (project / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
+    (project / "Pulumi.bad.yaml").write_text(DEV)
+    code, _, err = run(capsys, "plan", project)
+    shown = repr(name.strip("'"))
+    assert (code, err) == (
+        2,
+        f"error: Pulumi.yaml: project name {shown} is not valid; use letters, digits, hyphens (-), "
+        "underscores (_) and periods (.)\n",
+    )

@@ -481,3 +481,13 @@ def test_missing_policy_config_file_exits_2(capsys: pytest.CaptureFixture[str], 
     code, _, err = check(capsys, "dev", "--policy-config", str(missing))
     assert code == 2
     assert err.startswith(f"error: invalid policy config: {missing}: cannot read the policy config file")
+
+
+def test_a_policy_config_file_that_is_not_utf8_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path):
+    latin = tmp_path / "latin.json"
+    latin.write_bytes(b'{"fargate-task-size": {"enforcementLevel": "mandatory"}, "note": "Jos\xe9"}')
+    code, out, err = check(capsys, "dev", "--policy-config", str(latin))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: invalid policy config: {latin}: not UTF-8 text (byte 0xe9 at offset 69); save it as UTF-8\n"
+    )
