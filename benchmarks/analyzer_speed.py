@@ -1,6 +1,6 @@
 """Benchmark: 1,000 resources through the real policy pack over the analyzer gRPC protocol (goal <= 2 s).
 
-Starts ``policy/`` as the CLI does (ops.analyzer.PolicyPackRunner), configures it with
+Starts ``policy/`` as the CLI does (ops.offline.analyzer.PolicyPackRunner), configures it with
 ``policy/config/<stack>.json``, then times Analyze for every resource (one at a time, and with a few requests
 in flight) and AnalyzeStack once. The resources are a generated Fargate-shaped stack: per service a task
 definition (two containers), a service, a target group, a listener rule, a log group, a security group, two
@@ -33,7 +33,7 @@ from known_good import (  # noqa: E402  # pyright: ignore[reportMissingImports]
     trust_policy,
 )
 
-from ops.analyzer import PackResource, PolicyPackPool, PolicyPackRunner, load_policy_config  # noqa: E402
+from ops.offline.analyzer import PackResource, PolicyPackPool, PolicyPackRunner, load_policy_config  # noqa: E402
 
 GOAL_SECONDS = 2.0
 GOOD = Good()

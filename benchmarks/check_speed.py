@@ -31,7 +31,7 @@ PYTHON = sys.executable
 _MODULES_SCRIPT = """
 import json, sys, types
 from pathlib import Path
-from ops.plan import record
+from ops.offline.plan import record
 record(Path(sys.argv[1]), sys.argv[2])
 names = {"pulumi", "pulumi_policy"}
 for name, module in list(sys.modules.items()):

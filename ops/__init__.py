@@ -1,1 +1,2 @@
-"""Operations for fargate-platform: the offline check (plan/check) and Automation API scripts."""
+"""Operations for fargate-platform: `ops.offline` (plan/check under mocks, no cloud) and `ops.automation`
+(Automation API stack commands), one command line in `ops.cli`."""

@@ -12,7 +12,7 @@ import importlib
 from collections.abc import Sequence
 
 # Modules that contribute sub-commands, in the order they appear in --help.
-COMMAND_MODULES = ("ops.offline_commands", "ops.stack_commands")
+COMMAND_MODULES = ("ops.offline.commands", "ops.automation.parsers")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,13 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module_name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        module.register(subparsers)
+        importlib.import_module(module_name).register(subparsers)
     return parser
 
 

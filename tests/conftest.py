@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from program_support import stack_plan
 
-from ops.recording import Plan
+from ops.offline.recording import Plan
 
 
 @pytest.fixture(scope="session")

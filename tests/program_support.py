@@ -1,5 +1,6 @@
 """Helpers for the program tests: run the real program (or a small component program) under mocks with
-ops.recording, and query the recorded plan. Assertions use plain recorded data, never values in `apply`."""
+ops.offline.recording, and query the recorded plan. Assertions use plain recorded data, never values in
+`apply`."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ import yaml
 from botocore.session import get_session
 from botocore.validate import ParamValidator
 
-from ops.project import load_stack
-from ops.recording import Plan, RecordedResource, run_program
+from ops.offline.project import load_stack
+from ops.offline.recording import Plan, RecordedResource, run_program
 
 ROOT = Path(__file__).resolve().parents[1]
 PROGRAM = ROOT / "__main__.py"

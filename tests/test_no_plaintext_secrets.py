@@ -21,7 +21,7 @@ from program_support import (
     walk_strings,
 )
 
-from ops.recording import Plan, RecordedResource
+from ops.offline.recording import Plan, RecordedResource
 
 PARAMETER = "aws:ssm/parameter:Parameter"
 STACK_SECRET = "Sup3r@Secret/Value:42!"

@@ -23,8 +23,8 @@ from program_support import (
     statements_by_sid,
 )
 
-import ops.recording
-from ops.recording import Plan, ProgramConfigError, RecordedResource, run_program
+import ops.offline.recording_monitor
+from ops.offline.recording import Plan, ProgramConfigError, RecordedResource, run_program
 
 CLUSTER = "aws:ecs/cluster:Cluster"
 CAPACITY = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"
@@ -348,7 +348,7 @@ def test_seed_003_builds_its_image_and_keeps_sqlite_on_efs() -> None:
 def record_even_on_failure(monkeypatch: pytest.MonkeyPatch) -> list[RecordedResource]:
     """The resources a run registered, kept even when the program fails."""
     registered: list[RecordedResource] = []
-    original = ops.recording._make_recording_monitor
+    original = ops.offline.recording_monitor.make_recording_monitor
 
     def spy(mocks: Any, records: list[RecordedResource], *rest: Any) -> Any:
         registered.clear()
@@ -356,7 +356,7 @@ def record_even_on_failure(monkeypatch: pytest.MonkeyPatch) -> list[RecordedReso
         registered.append(records)  # type: ignore[arg-type]
         return monitor
 
-    monkeypatch.setattr(ops.recording, "_make_recording_monitor", spy)
+    monkeypatch.setattr(ops.offline.recording_monitor, "make_recording_monitor", spy)
     return registered
 
 

@@ -22,7 +22,7 @@ from program_support import (
     stack_plan,
 )
 
-from ops.recording import RecordedResource, run_program
+from ops.offline.recording import RecordedResource, run_program
 
 
 def test_conversion_renames_pulumi_spellings() -> None:

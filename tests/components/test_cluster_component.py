@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from program_support import component_plan, of_type, one
 
-from ops.recording import Plan
+from ops.offline.recording import Plan
 
 CLUSTER_COMPONENT = "fargate-platform:index:Cluster"
 CLUSTER = "aws:ecs/cluster:Cluster"

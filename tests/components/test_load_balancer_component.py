@@ -7,7 +7,7 @@ from program_support import component_plan, minimal_platform, of_type, one, run_
 
 from components.load_balancer import TLS13_POLICY
 from components.naming import ALB_LOGICAL_NAME_LIMIT
-from ops.recording import Plan
+from ops.offline.recording import Plan
 
 LB_COMPONENT = "fargate-platform:index:LoadBalancer"
 ALB = "aws:lb/loadBalancer:LoadBalancer"

@@ -7,7 +7,7 @@ import re
 import pytest
 from program_support import component_plan, of_type, one
 
-from ops.recording import Plan, RecordedResource
+from ops.offline.recording import Plan, RecordedResource
 
 NETWORK = "fargate-platform:index:Network"
 VPC = "awsx:ec2:Vpc"

@@ -8,7 +8,7 @@ import pytest
 from program_support import component_plan, of_type, one, policy_document, statements_by_sid
 
 from components.iam import EfsAccess, TaskPermissions, execution_policy, task_policy, trust_policy
-from ops.recording import Plan
+from ops.offline.recording import Plan
 
 ROLES = "fargate-platform:index:ServiceRoles"
 ROLE = "aws:iam/role:Role"

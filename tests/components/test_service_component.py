@@ -17,7 +17,7 @@ from program_support import (
     statements_by_sid,
 )
 
-from ops.recording import Plan
+from ops.offline.recording import Plan
 
 SERVICE = "fargate-platform:index:FargateService"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"

@@ -16,7 +16,7 @@ import pytest
 import type_tokens
 from pulumi_policy import Policy, ResourceValidationPolicy, StackValidationPolicy
 
-from ops.analyzer import PolicyInfo, effective_config, load_policy_config
+from ops.offline.analyzer import PolicyInfo, effective_config, load_policy_config
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policy"
 SECTIONS = {"cost": "Cost", "budget": "Cost", "security": "Security", "reliability": "Reliability"}
@@ -191,21 +191,32 @@ def pack_infos() -> list[PolicyInfo]:
     return infos
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
 def test_stack_config_validates_against_the_schemas(stack):
     config = load_policy_config(POLICY_DIR / "config" / f"{stack}.json")
     effective = effective_config(pack_infos(), config)  # raises PolicyConfigError naming policy and property
     assert set(effective) == {p.name for _, p in pack()}
 
 
-def test_stack_configs_configure_the_same_policies():
+@pytest.mark.parametrize("other", ["staging", "prod"])
+def test_stack_configs_configure_the_same_policies(other):
     dev = load_policy_config(POLICY_DIR / "config" / "dev.json")
-    prod = load_policy_config(POLICY_DIR / "config" / "prod.json")
+    prod = load_policy_config(POLICY_DIR / "config" / f"{other}.json")
     assert sorted(dev) == sorted(prod)
     for name in dev:
         assert sorted(k for k in dev[name] if k != "enforcementLevel") == sorted(
             k for k in prod[name] if k != "enforcementLevel"
         ), name
+
+
+def test_staging_thresholds_lie_between_dev_and_prod():
+    configs = {s: load_policy_config(POLICY_DIR / "config" / f"{s}.json") for s in ("dev", "staging", "prod")}
+    for name, entry in configs["staging"].items():
+        for key, value in entry.items():
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            low, high = sorted((configs["dev"][name][key], configs["prod"][name][key]))
+            assert low <= value <= high, (name, key)
 
 
 def test_every_threshold_is_set_per_stack():

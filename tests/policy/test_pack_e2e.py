@@ -14,7 +14,7 @@ import pytest
 import reliability
 import security
 
-from ops.analyzer import (
+from ops.offline.analyzer import (
     Diagnostic,
     PackResource,
     PolicyPackRunner,

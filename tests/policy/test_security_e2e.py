@@ -13,7 +13,7 @@ import pytest
 from common import UNKNOWN_STRING as UNKNOWN
 from known_good import ACCOUNT, REGION, policy_document, trust_policy
 
-from ops.analyzer import PackResource, PolicyPackRunner, load_policy_config
+from ops.offline.analyzer import PackResource, PolicyPackRunner, load_policy_config
 
 PACK = Path(__file__).resolve().parents[2] / "policy"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
