@@ -99,7 +99,7 @@ import json, sys
 from pathlib import Path
 pack = Path(sys.argv[1])
 assert not any(Path(p or ".").resolve() in (pack, pack.parent / "policy") for p in sys.path), sys.path
-from ops.check import load_pricing
+from ops.offline.check import load_pricing
 p = load_pricing(pack)
 none = p.Assumptions(alb_lcus=0, nat_gb_processed_per_month=0, log_gb_ingested_per_month=0)
 def res(type_token, name, props):
