@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
-from config.errors import Path, fail
+from config.errors import Path, fail, short_repr
 
 PROJECT = "fargate-platform"
 NAME_MAX_LENGTH = 20
@@ -32,6 +32,11 @@ REGION = r"[a-z]{2}(?:-[a-z]+)+-\d"
 PARTITION = r"aws(?:-cn|-us-gov)?"
 
 
+STR_MAX_LENGTH = 4096
+"""Longest string any key takes (Linux PATH_MAX; ECS caps a whole task definition at 64 KiB). It also keeps
+problem lines, which repeat the value they reject, short."""
+
+
 class ConfigModel(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -39,6 +44,7 @@ class ConfigModel(BaseModel):
         alias_generator=to_camel,
         frozen=True,
         strict=True,
+        str_max_length=STR_MAX_LENGTH,
     )
 
     def explicitly_set(self, field: str) -> bool:
@@ -50,13 +56,14 @@ def check_label(name: str, what: str = "name") -> str | None:
     """A short lowercase DNS label (service, sidecar and volume names): message or None."""
     if len(name) > NAME_MAX_LENGTH:
         return (
-            f"{what} {name!r} is {len(name)} characters, longer than {NAME_MAX_LENGTH}; shorten it "
+            f"{what} {short_repr(name)} is {len(name)} characters, longer than {NAME_MAX_LENGTH}; shorten it "
             "(derived AWS "
             f"names such as the target group '<name>-tg-xxxxxxx' must fit in 32 characters)"
         )
     if not LABEL_RE.match(name):
         return (
-            f"{what} {name!r} is not a lowercase DNS label; use lowercase letters, digits and '-', starting "
+            f"{what} {short_repr(name)} is not a lowercase DNS label; use lowercase letters, digits and "
+            "'-', starting "
             f"with a letter and not ending with '-' (e.g. 'backend')"
         )
     return None
@@ -75,7 +82,8 @@ def _label_key(what: str) -> Callable[[str], str]:
 def _env_name(name: str) -> str:
     if not ENV_NAME_RE.match(name) or len(name) > 255:
         raise fail(
-            f"{name!r} is not a valid environment variable name; use letters, digits and '_', not starting "
+            f"{short_repr(name)} is not a valid environment variable name; use letters, digits and '_', "
+            "not starting "
             f"with a digit"
         )
     return name
@@ -83,7 +91,9 @@ def _env_name(name: str) -> str:
 
 def _tag_key(key: str) -> str:
     if not 1 <= len(key) <= 128 or key.lower().startswith("aws:"):
-        raise fail(f"tag key {key!r} must be 1 to 128 characters and not start with 'aws:'; rename the tag")
+        raise fail(
+            f"tag key {short_repr(key)} must be 1 to 128 characters and not start with 'aws:'; rename the tag"
+        )
     return key
 
 
@@ -116,7 +126,7 @@ Tags = dict[TagKey, TagValue]
 
 def check_absolute_path(path: str) -> str | None:
     if not path.startswith("/") or path == "/" or "//" in path or "/../" in f"{path}/" or len(path) > 4096:
-        return f"{path!r} is not an absolute path below /; use a path such as /tmp or /mnt/efs"
+        return f"{short_repr(path)} is not an absolute path below /; use a path such as /tmp or /mnt/efs"
     return None
 
 

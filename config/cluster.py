@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, field_validator, model_validator
 
 from config.base import DNS_NAME_RE, ConfigModel
-from config.errors import fail
+from config.errors import fail, short_repr
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,8 @@ class CapacityConfig(ConfigModel):
             if data == "onDemand":
                 return {"base": 0, "onDemandWeight": 1, "spotWeight": 0}
             raise fail(
-                f"{data!r} is not a capacity; use spot, onDemand or {{base, onDemandWeight, spotWeight}}"
+                f"{short_repr(data)} is not a capacity; use spot, onDemand or "
+                "{base, onDemandWeight, spotWeight}"
             )
         return data
 
@@ -101,5 +102,5 @@ class ClusterConfig(ConfigModel):
     @classmethod
     def _namespace(cls, value: str | None) -> str | None:
         if value is not None and not DNS_NAME_RE.match(value):
-            raise fail(f"{value!r} is not a DNS name; use a private domain such as dev.local")
+            raise fail(f"{short_repr(value)} is not a DNS name; use a private domain such as dev.local")
         return value

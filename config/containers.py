@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from config.base import ConfigModel, EnvName
-from config.errors import ConfigProblems, fail, raise_if
+from config.errors import ConfigProblems, fail, raise_if, short_repr
 from config.hardening import HardeningConfig
 from config.images import ImageConfig
 from config.secrets import SecretSource, check_environment
@@ -51,7 +51,8 @@ class ContainerHealthCheck(ConfigModel):
     def _command(cls, value: list[str]) -> list[str]:
         if value[0] not in ("CMD", "CMD-SHELL"):
             raise fail(
-                f"must start with CMD or CMD-SHELL, not {value[0]!r}; e.g. [CMD-SHELL, pg_isready -U app]"
+                f"must start with CMD or CMD-SHELL, not {short_repr(value[0])}; e.g. [CMD-SHELL, "
+                "pg_isready -U app]"
             )
         if value[0] == "CMD-SHELL" and len(value) != 2:
             raise fail("CMD-SHELL takes exactly one shell command string; join the words into one string")

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from config.base import to_snake
+from config.errors import short_repr
 
 ENVIRONMENT_DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
     "dev": {
@@ -84,7 +85,7 @@ def check_region(region: str) -> str | None:
     hint = f"did you mean {', '.join(close[:-1])} or {close[-1]}? " if len(close) > 1 else ""
     hint = f"did you mean {close[0]}? " if len(close) == 1 else hint
     known = ", ".join(KNOWN_REGIONS)
-    return f"aws:region: {region!r} is not an AWS region; {hint}set aws:region to one of: {known}"
+    return f"aws:region: {short_repr(region)} is not an AWS region; {hint}set aws:region to one of: {known}"
 
 
 def _closest_regions(region: str) -> list[str]:

@@ -47,6 +47,8 @@ def format_path(path: Iterable[PathPart]) -> str:
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif len(str(part)) > 60:  # a pasted value used as a key: name it, never echo it whole
+            out += f"[{json.dumps(str(part)[:57] + '...')}]"
         elif not _PLAIN_KEY_RE.match(str(part)):
             out += f"[{json.dumps(str(part))}]"  # keys with spaces, dots, newlines…: quoted, on one line
         else:
@@ -126,6 +128,9 @@ def _translate_one(err: Mapping[str, Any], root: type[BaseModel]) -> list[str]:
         return [_line(loc, f"{shown} is too large; use a value {op} {bound}")]
     if typ == "too_short":
         return [_line(loc, f"needs at least {ctx.get('min_length')} item(s); add them")]
+    if typ == "string_too_long":
+        length = len(inp) if isinstance(inp, str) else "too many"
+        return [_line(loc, f"is {length} characters, longer than {ctx.get('max_length')}; shorten it")]
     if typ == "too_long":
         return [_line(loc, f"has more than {ctx.get('max_length')} item(s); remove some")]
     if typ == "value_error":
@@ -175,6 +180,13 @@ def _line(path: Path, message: str) -> str:
     return f"{format_path(path) or '(root)'}: {message}"
 
 
+def short_repr(value: object, limit: int = 100) -> str:
+    """`repr(value)`, a string cut to `limit` characters (a pasted file is never echoed whole)."""
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[: limit - 3] + "...")
+    return repr(value)
+
+
 def _show(value: Any, loc: Path) -> str:
     """A short, safe rendering of an input value (never values under environment/secrets)."""
     if "environment" in loc[1:]:  # container environment values may be secrets pasted by mistake
@@ -186,7 +198,7 @@ def _show(value: Any, loc: Path) -> str:
     if isinstance(value, int | float):
         return str(value)
     if isinstance(value, str):
-        return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
+        return short_repr(value, 60)
     if isinstance(value, Mapping):
         return "a mapping"
     if isinstance(value, list | tuple):

@@ -9,7 +9,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from config.base import ConfigModel, check_absolute_path
-from config.errors import ConfigProblems, fail, raise_if
+from config.errors import ConfigProblems, fail, raise_if, short_repr
 
 DOCKER_DEFAULT_CAPABILITIES: tuple[str, ...] = (
     "AUDIT_WRITE",
@@ -136,9 +136,9 @@ class HardeningConfig(ConfigModel):
     @classmethod
     def _user(cls, value: str) -> str:
         if not USER_RE.match(value):
-            raise fail(f"{value!r} is not a user; use uid[:gid] such as 1000:1000")
+            raise fail(f"{short_repr(value)} is not a user; use uid[:gid] such as 1000:1000")
         if value.split(":")[0] in ("0", "root"):
-            raise fail(f"{value!r} runs as root; use a non-root uid such as 1000:1000")
+            raise fail(f"{short_repr(value)} runs as root; use a non-root uid such as 1000:1000")
         return value
 
     @field_validator("drop_capabilities")
@@ -146,7 +146,7 @@ class HardeningConfig(ConfigModel):
     def _drop(cls, value: list[str]) -> list[str]:
         for cap in value:
             if cap not in ALL_CAPABILITIES:
-                raise fail(f"{cap!r} is not a Linux capability; use ALL or names such as NET_RAW")
+                raise fail(f"{short_repr(cap)} is not a Linux capability; use ALL or names such as NET_RAW")
         return value
 
     @field_validator("add_capabilities")
@@ -158,7 +158,7 @@ class HardeningConfig(ConfigModel):
             allowed = ", ".join(ALLOWED_ADD_CAPABILITIES)
             if cap in DANGEROUS_CAPABILITIES:
                 raise fail(f"{cap} is too powerful to add; remove it (allowed: {allowed})")
-            raise fail(f"{cap!r} is not a Linux capability; use one of: {allowed}")
+            raise fail(f"{short_repr(cap)} is not a Linux capability; use one of: {allowed}")
         return value
 
     @field_validator("scratch_paths")

@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from config.base import ACCOUNT, REGION, ConfigModel
-from config.errors import Issue, raise_if
+from config.errors import Issue, raise_if, short_repr
 
 ECR_REPO_RE = re.compile(r"^(?=.{2,256}\Z)[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*\Z")
 IMAGE_RE = re.compile(
@@ -116,7 +116,7 @@ def check_image(image: ImageConfig) -> list[Issue]:
         issues.append(
             (
                 ("uri",),
-                f"{image.uri!r} is not an image reference; use e.g. postgres:15-alpine or "
+                f"{short_repr(image.uri)} is not an image reference; use e.g. postgres:15-alpine or "
                 "123456789012.dkr.ecr.eu-west-2.amazonaws.com/app:1.4.2",
             )
         )
@@ -124,17 +124,19 @@ def check_image(image: ImageConfig) -> list[Issue]:
         issues.append(
             (
                 ("repository",),
-                f"{image.repository!r} is not an ECR repository name; use lowercase "
+                f"{short_repr(image.repository)} is not an ECR repository name; use lowercase "
                 "letters, digits, '.', '_', '-' and '/' (the name, not the URI)",
             )
         )
     if image.tag is not None and not DOCKER_TAG_RE.match(image.tag):
-        issues.append((("tag",), f"{image.tag!r} is not a Docker tag; use letters, digits, '_', '.', '-'"))
+        issues.append(
+            (("tag",), f"{short_repr(image.tag)} is not a Docker tag; use letters, digits, '_', '.', '-'")
+        )
     if image.build is not None and (image.build.startswith("/") or ".." in image.build.split("/")):
         issues.append(
             (
                 ("build",),
-                f"{image.build!r} must be a directory inside the project; use a relative "
+                f"{short_repr(image.build)} must be a directory inside the project; use a relative "
                 "path such as ./backend",
             )
         )
@@ -144,7 +146,8 @@ def check_image(image: ImageConfig) -> list[Issue]:
         issues.append(
             (
                 ("dockerfile",),
-                f"{image.dockerfile!r} must be relative to the build context; use e.g. Dockerfile.prod",
+                f"{short_repr(image.dockerfile)} must be relative to the build context; use e.g. "
+                "Dockerfile.prod",
             )
         )
     return issues

@@ -11,7 +11,7 @@ from pydantic.alias_generators import to_camel
 
 from config.base import ACCOUNT, PARTITION, REGION, ConfigModel
 from config.containers import ContainerHealthCheck, check_timeout_below_interval
-from config.errors import ConfigProblems, Issue, fail, raise_if
+from config.errors import ConfigProblems, Issue, fail, raise_if, short_repr
 
 DEFAULT_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 """TLS policy of the HTTPS listener: TLS 1.3 and 1.2 with forward secrecy (Security Hub ELB.17)."""
@@ -51,14 +51,16 @@ class AccessLogsConfig(ConfigModel):
     @classmethod
     def _bucket(cls, value: str) -> str:
         if not S3_BUCKET_RE.match(value):
-            raise fail(f"{value!r} is not an S3 bucket name; use the bucket's name, not its ARN or URL")
+            raise fail(
+                f"{short_repr(value)} is not an S3 bucket name; use the bucket's name, not its ARN or URL"
+            )
         return value
 
     @field_validator("prefix")
     @classmethod
     def _prefix(cls, value: str) -> str:
         if value.startswith("/") or value.endswith("/") or "AWSLogs" in value or len(value) > 200:
-            raise fail(f"{value!r} is not a usable prefix; drop leading/trailing '/' and 'AWSLogs'")
+            raise fail(f"{short_repr(value)} is not a usable prefix; drop leading/trailing '/' and 'AWSLogs'")
         return value
 
 
@@ -99,7 +101,7 @@ class LoadBalancerConfig(ConfigModel):
     def _certificate(cls, value: str | None) -> str | None:
         if value is not None and not CERT_ARN_RE.match(value):
             raise fail(
-                f"{value!r} is not an ACM certificate ARN; use "
+                f"{short_repr(value)} is not an ACM certificate ARN; use "
                 "arn:aws:acm:<region>:<account>:certificate/<id>"
             )
         return value
@@ -108,7 +110,7 @@ class LoadBalancerConfig(ConfigModel):
     @classmethod
     def _ssl_policy(cls, value: str) -> str:
         if value not in TLS_POLICIES:
-            raise fail(f"{value!r} is not a TLS 1.3 policy; use one of: {', '.join(TLS_POLICIES)}")
+            raise fail(f"{short_repr(value)} is not a TLS 1.3 policy; use one of: {', '.join(TLS_POLICIES)}")
         return value
 
     @model_validator(mode="after")
@@ -153,14 +155,14 @@ class HealthCheckConfig(ConfigModel):
     @classmethod
     def _path(cls, value: str) -> str:
         if not value.startswith("/") or len(value) > 1024 or any(c.isspace() for c in value):
-            raise fail(f"{value!r} is not an HTTP path; use e.g. /health")
+            raise fail(f"{short_repr(value)} is not an HTTP path; use e.g. /health")
         return value
 
     @field_validator("matcher")
     @classmethod
     def _matcher(cls, value: str) -> str:
         if not MATCHER_RE.match(value) or any(not 200 <= int(c) <= 499 for c in re.findall(r"\d{3}", value)):
-            raise fail(f"{value!r} is not a list of HTTP codes 200 to 499; use e.g. 200 or 200-399")
+            raise fail(f"{short_repr(value)} is not a list of HTTP codes 200 to 499; use e.g. 200 or 200-399")
         return value
 
     @model_validator(mode="after")
@@ -201,7 +203,7 @@ class RouteConfig(ConfigModel):
                 )
             if not PATH_PATTERN_RE.match(p):
                 raise fail(
-                    f"{p!r} is not an ALB path pattern; start with '/', at most 128 characters of "
+                    f"{short_repr(p)} is not an ALB path pattern; start with '/', at most 128 characters of "
                     "A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & * ?"
                 )
         return value
@@ -211,7 +213,9 @@ class RouteConfig(ConfigModel):
     def _hosts(cls, value: list[str]) -> list[str]:
         for h in value:
             if not HOST_PATTERN_RE.match(h):
-                raise fail(f"{h!r} is not an ALB host pattern; use letters, digits, '-', '.', '*' and '?'")
+                raise fail(
+                    f"{short_repr(h)} is not an ALB host pattern; use letters, digits, '-', '.', '*' and '?'"
+                )
         return value
 
     @model_validator(mode="after")

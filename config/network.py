@@ -11,7 +11,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from config.base import ConfigModel
-from config.errors import Issue, fail, raise_if
+from config.errors import Issue, fail, raise_if, short_repr
 
 
 class NetworkConfig(ConfigModel):
@@ -52,7 +52,9 @@ class NetworkConfig(ConfigModel):
         try:
             net = ipaddress.IPv4Network(value, strict=True)
         except ValueError:
-            raise fail(f"{value!r} is not an IPv4 network in CIDR form; use e.g. 10.0.0.0/16") from None
+            raise fail(
+                f"{short_repr(value)} is not an IPv4 network in CIDR form; use e.g. 10.0.0.0/16"
+            ) from None
         if not 16 <= net.prefixlen <= 24 or not net.is_private:
             raise fail(f"{value} must be a private range from /16 to /24; use e.g. 10.0.0.0/16")
         return value
@@ -62,7 +64,8 @@ class NetworkConfig(ConfigModel):
     def _vpc_id(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^vpc-[0-9a-f]{8,17}\Z", value):
             raise fail(
-                f"{value!r} is not a VPC id; use the id of an existing VPC such as vpc-0123456789abcdef0"
+                f"{short_repr(value)} is not a VPC id; use the id of an existing VPC such as "
+                "vpc-0123456789abcdef0"
             )
         return value
 
@@ -71,7 +74,7 @@ class NetworkConfig(ConfigModel):
     def _subnets(cls, value: list[str]) -> list[str]:
         bad = [s for s in value if not re.match(r"^subnet-[0-9a-f]{8,17}\Z", s)]
         if bad:
-            raise fail(f"{bad[0]!r} is not a subnet id; use ids such as subnet-0123456789abcdef0")
+            raise fail(f"{short_repr(bad[0])} is not a subnet id; use ids such as subnet-0123456789abcdef0")
         if len(set(value)) != len(value):
             raise fail("lists a subnet twice; list each subnet once")
         return value

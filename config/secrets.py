@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from config.base import ACCOUNT, IDENT_RE, PARTITION, REGION, ConfigModel, to_snake
-from config.errors import Issue, raise_if
+from config.errors import Issue, raise_if, short_repr
 
 STACK_KEY_RE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_.-]*:)?[A-Za-z][A-Za-z0-9_-]*\Z")
 SECRET_ARN_RE = re.compile(
@@ -91,7 +91,7 @@ def check_environment(environment: Mapping[str, str]) -> list[Issue]:
         word = secret_name_word(env)
         kind = secret_value_kind(value)
         if word:
-            issues.append(((env,), f"name contains {word!r}, so it looks like a secret; {fix}"))
+            issues.append(((env,), f"name contains {short_repr(word)}, so it looks like a secret; {fix}"))
         elif kind:
             issues.append(((env,), f"value looks like {kind}; {fix}"))
     return issues
@@ -121,7 +121,9 @@ def parse_template(template: str) -> tuple[list[TemplateRef], list[str]]:
             continue
         filt = body.group("filter")
         if filt is not None and filt not in TEMPLATE_FILTERS:
-            problems.append(f"{match.group(0)} uses unknown filter {filt!r}; use |urlencode or no filter")
+            problems.append(
+                f"{match.group(0)} uses unknown filter {short_repr(filt)}; use |urlencode or no filter"
+            )
             continue
         if body.group("stack"):
             refs.append(TemplateRef(match.group(0), "stackSecret", body.group("key"), filt))
@@ -226,11 +228,17 @@ def check_secret_source(src: SecretSource) -> list[Issue]:
         issues.append((("jsonKey",), "applies only to secretsManager; remove jsonKey"))
     if src.generate is not None and not IDENT_RE.match(src.generate):
         issues.append(
-            (("generate",), f"{src.generate!r} is not a name; use letters and digits, e.g. dbPassword")
+            (
+                ("generate",),
+                f"{short_repr(src.generate)} is not a name; use letters and digits, e.g. dbPassword",
+            )
         )
     if src.stack_secret is not None and not STACK_KEY_RE.match(src.stack_secret):
         issues.append(
-            (("stackSecret",), f"{src.stack_secret!r} is not a config key; use e.g. djangoSecretKey")
+            (
+                ("stackSecret",),
+                f"{short_repr(src.stack_secret)} is not a config key; use e.g. djangoSecretKey",
+            )
         )
     if src.ssm_parameter is not None and not (
         SSM_ARN_RE.match(src.ssm_parameter) or SSM_NAME_RE.match(src.ssm_parameter)
@@ -238,20 +246,23 @@ def check_secret_source(src: SecretSource) -> list[Issue]:
         issues.append(
             (
                 ("ssmParameter",),
-                f"{src.ssm_parameter!r} is not an SSM parameter name or ARN; use e.g. /app/prod/api-key",
+                f"{short_repr(src.ssm_parameter)} is not an SSM parameter name or ARN; use e.g. "
+                "/app/prod/api-key",
             )
         )
     if src.secrets_manager is not None and not SECRET_ARN_RE.match(src.secrets_manager):
         issues.append(
             (
                 ("secretsManager",),
-                f"{src.secrets_manager!r} is not a complete Secrets Manager ARN; use "
+                f"{short_repr(src.secrets_manager)} is not a complete Secrets Manager ARN; use "
                 "arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters> as the console "
                 "shows it",
             )
         )
     if src.json_key is not None and not re.match(r"^[A-Za-z0-9_.-]{1,256}\Z", src.json_key):
-        issues.append((("jsonKey",), f"{src.json_key!r} is not a JSON key; use the top-level key's name"))
+        issues.append(
+            (("jsonKey",), f"{short_repr(src.json_key)} is not a JSON key; use the top-level key's name")
+        )
     if src.template is not None:
         refs, problems = parse_template(src.template)
         issues.extend((("template",), p) for p in problems)

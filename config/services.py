@@ -11,7 +11,7 @@ from config.autoscaling import AutoscalingConfig
 from config.base import ContainerName, Tags, VolumeName, container_prefix
 from config.containers import ContainerConfig, SidecarConfig
 from config.deployment import DeploymentConfig
-from config.errors import Issue, Path, fail, raise_if
+from config.errors import Issue, Path, fail, raise_if, short_repr
 from config.load_balancer import HealthCheckConfig, RouteConfig
 from config.permissions import PermissionsConfig
 from config.volumes import VolumeConfig
@@ -374,7 +374,7 @@ def check_service_secrets(svc: ServiceConfig) -> list[Issue]:
             issues.append(
                 (
                     (*path, "length"),
-                    f"generated secret {gname!r} has different lengths "
+                    f"generated secret {short_repr(gname)} has different lengths "
                     f"({', '.join(str(n) for n in sorted(lengths))}); use one length for every use",
                 )
             )
@@ -412,7 +412,7 @@ def check_service_volumes(svc: ServiceConfig) -> list[Issue]:
                 issues.append(
                     (
                         (*prefix, "mounts", i, "volume"),
-                        f"{mount.volume!r} is not in volumes (known: "
+                        f"{short_repr(mount.volume)} is not in volumes (known: "
                         f"{known}); add it to volumes or fix the name",
                     )
                 )

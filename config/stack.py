@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 from config.base import PROJECT, ConfigModel, ServiceName, Tags, container_prefix
 from config.cluster import CapacityProviderItem, ClusterConfig
 from config.environment import apply_environment_defaults
-from config.errors import Issue, Path, raise_if
+from config.errors import Issue, Path, raise_if, short_repr
 from config.load_balancer import LoadBalancerConfig
 from config.logs import LogsConfig
 from config.network import NetworkConfig
@@ -137,7 +137,7 @@ def check_platform(cfg: PlatformConfig) -> list[Issue]:
                 issues.append(
                     (
                         (*prefix, "secrets"),
-                        f"stack secret key {key!r} is a platform config key; pick another name",
+                        f"stack secret key {short_repr(key)} is a platform config key; pick another name",
                     )
                 )
     defaults = [n for n, s in cfg.services.items() if s.route and s.route.default]

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from config.base import ConfigModel, check_absolute_path
-from config.errors import Issue, fail, raise_if
+from config.errors import Issue, fail, raise_if, short_repr
 
 
 class AccessPointConfig(ConfigModel):
@@ -29,14 +29,14 @@ class AccessPointConfig(ConfigModel):
     @classmethod
     def _path(cls, value: str) -> str:
         if value != "/" and check_absolute_path(value):
-            raise fail(f"{value!r} is not an absolute path; use e.g. /data")
+            raise fail(f"{short_repr(value)} is not an absolute path; use e.g. /data")
         return value
 
     @field_validator("permissions")
     @classmethod
     def _permissions(cls, value: str) -> str:
         if not re.match(r"^0?[0-7]{3}\Z", value):
-            raise fail(f"{value!r} is not octal permissions; use e.g. 0750")
+            raise fail(f"{short_repr(value)} is not octal permissions; use e.g. 0750")
         return value
 
 
@@ -61,14 +61,14 @@ class EfsVolumeConfig(ConfigModel):
     @classmethod
     def _fs_id(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^fs-[0-9a-f]{8,17}\Z", value):
-            raise fail(f"{value!r} is not an EFS file system id; use e.g. fs-0123456789abcdef0")
+            raise fail(f"{short_repr(value)} is not an EFS file system id; use e.g. fs-0123456789abcdef0")
         return value
 
     @field_validator("root_directory")
     @classmethod
     def _root(cls, value: str) -> str:
         if value != "/" and check_absolute_path(value):
-            raise fail(f"{value!r} is not an absolute path; use e.g. /static")
+            raise fail(f"{short_repr(value)} is not an absolute path; use e.g. /static")
         return value
 
     @model_validator(mode="after")

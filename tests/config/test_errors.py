@@ -291,3 +291,30 @@ def test_load_config_accepts_any_mapping() -> None:
     from types import MappingProxyType
 
     assert load_config(MappingProxyType(good())).services["frontend"].port == 3000
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda r: r["network"].update(natGateways="x" * 100_000),
+        lambda r: r["cluster"].update(capacity="y" * 100_000),
+        lambda r: svc(r).update(image="Z" * 100_000),
+        lambda r: svc(r).update(environment={"BIG": "v" * 100_000}),
+        lambda r: r["services"].update({"a" * 100_000: {"image": "x:1"}}),
+        lambda r: svc(r)["secrets"].update(X={"ssmParameter": "/" + "p" * 5000}),
+        lambda r: svc(r).update(route={"pathPatterns": ["/" + "q" * 3000]}),
+    ],
+)
+def test_a_pasted_value_is_never_echoed_whole(mutate: Any) -> None:
+    lines = problems(with_(mutate))
+    assert lines and all(len(line) <= 300 for line in lines), [len(line) for line in lines]
+
+
+def test_strings_have_a_length_limit() -> None:
+    assert problems(with_(lambda r: svc(r).update(image="Z" * 5000))) == [
+        "services.backend.image.uri: is 5000 characters, longer than 4096; shorten it"
+    ]
+    assert problems(with_(lambda r: r["cluster"].update(capacity="y" * 150))) == [
+        "cluster.capacity: '" + "y" * 97 + "...' is not a capacity; use spot, "
+        "onDemand or {base, onDemandWeight, spotWeight}"
+    ]

@@ -170,3 +170,12 @@ def test_a_sidecar_build_context_is_checked_too(tmp_path: Path) -> None:
         f"services.backend.sidecars.postgres.image.build: ./db is not a directory of the project "
         f"({tmp_path}); create it or fix the path"
     ]
+
+
+def test_a_date_is_not_a_region() -> None:
+    with pytest.raises(ConfigError) as exc:
+        load_stack_values(_values(good()) | {"aws:region": "2024-02-30"}, [])
+    (line,) = exc.value.problems
+    assert line.startswith(
+        "aws:region: '2024-02-30' is not an AWS region; set aws:region to one of: af-south-1"
+    )
