@@ -33,7 +33,7 @@ from components.secrets import (
     secrets_manager_value_from,
     ssm_parameter_arn,
 )
-from components.service import (
+from components.service_args import (
     AutoscalingArgs,
     ContainerArgs,
     DiscoveryArgs,

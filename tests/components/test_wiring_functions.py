@@ -1,4 +1,4 @@
-"""wiring.py: config models → component args (pure mapping, no resources)."""
+"""wiring.py and wiring_service.py: config models → component args (pure mapping, no resources)."""
 
 from __future__ import annotations
 
@@ -16,14 +16,8 @@ from components.secrets import (
     StackSecret,
     StoredRef,
 )
-from components.wiring import (
-    containers_of,
-    image_source,
-    network_args,
-    partition_of,
-    service_secrets,
-    task_subnet_count,
-)
+from components.wiring import network_args, partition_of, task_subnet_count
+from components.wiring_service import containers_of, image_source, service_secrets
 from config import ImageConfig, PlatformConfig, load_config
 
 ARN = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:db-Ab12Cd"
@@ -182,7 +176,7 @@ def test_network_args_open_discoverable_services_to_their_peers() -> None:
 
 def test_image_defaults_runs_a_stock_image_as_its_image_defines_it() -> None:
     from components import containers as cdefs
-    from components.service import container_spec
+    from components.service_args import container_spec
 
     cfg = platform({"web": {"image": "nginx:1.27", "port": 80, "hardening": {"imageDefaults": True}}})
     [web] = containers_of("web", cfg.services["web"], {"web": {}})

@@ -1,4 +1,5 @@
-"""The layout of ops/: two programs in two folders, small modules, no import cycles, light command modules."""
+"""The layout of ops/: two programs in two folders, no import cycles (imports inside functions count too),
+light command modules. File sizes: tests/test_layout.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 OPS = ROOT / "ops"
-MAX_LINES = 450
 
 
 def _modules() -> dict[str, Path]:
@@ -41,11 +41,6 @@ def test_ops_has_the_two_programs_and_the_one_entry_point() -> None:
     assert {"ops.cli", "ops.offline.commands", "ops.automation.parsers"} <= set(modules)
     top_level = sorted(p.name for p in OPS.glob("*.py"))
     assert top_level == ["__init__.py", "__main__.py", "cli.py", "pack_config.py", "project_root.py"]
-
-
-def test_every_ops_module_is_under_the_size_limit() -> None:
-    sizes = {name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in _modules().items()}
-    assert {name: n for name, n in sizes.items() if n > MAX_LINES} == {}
 
 
 def test_no_import_cycles_between_ops_modules() -> None:

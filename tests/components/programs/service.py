@@ -17,12 +17,12 @@ from components.secrets import (
     StackSecret,
     StoredRef,
 )
-from components.service import (
+from components.service import FargateService
+from components.service_args import (
     AutoscalingArgs,
     ContainerArgs,
     DeploymentArgs,
     DiscoveryArgs,
-    FargateService,
     FargateServiceArgs,
     RoutingArgs,
 )
