@@ -65,25 +65,6 @@ class LoadBalancerArgs:
     tags: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
 
 
-def assign_priorities(routes: Sequence[Route]) -> dict[str, int]:
-    """Listener-rule priority per non-default route: explicit ones kept, others 100, 110, … skipping taken."""
-    taken = {r.priority for r in routes if r.priority is not None and not r.default}
-    priorities: dict[str, int] = {}
-    candidate = 100
-    for route in routes:
-        if route.default:
-            continue
-        if route.priority is not None:
-            priorities[route.service] = route.priority
-            continue
-        while candidate in taken:
-            candidate += 10
-        priorities[route.service] = candidate
-        taken.add(candidate)
-        candidate += 10
-    return priorities
-
-
 def check_load_balancer_args(args: LoadBalancerArgs) -> None:
     """Guard clauses; raise ValueError naming the route or argument and the fix."""
     defaults = [r.service for r in args.routes if r.default]
@@ -108,7 +89,14 @@ def check_load_balancer_args(args: LoadBalancerArgs) -> None:
                 f"Route of `{route.service}` has more than {MAX_CONDITION_VALUES} path and host patterns: "
                 "ALB rules accept at most 5."
             )
-        if route.priority is not None and not 1 <= route.priority <= 50000:
+        if route.priority is None:
+            # Never a position: a rule whose priority moves in place onto one a removed rule still holds
+            # fails with PriorityInUse, since Pulumi deletes removed resources last (pulumi/pulumi#9979).
+            raise ValueError(
+                f"Route of `{route.service}` needs a priority (1..50000) that stays the same from one update "
+                "to the next, or default=True."
+            )
+        if not 1 <= route.priority <= 50000:
             raise ValueError(f"Route of `{route.service}`: priority must be 1..50000, got {route.priority}.")
     if args.access_logs_prefix and not args.access_logs_bucket:
         raise ValueError("access_logs_prefix needs access_logs_bucket.")
@@ -242,7 +230,6 @@ class LoadBalancer(pulumi.ComponentResource):
             )
             self.routing_listener = self.http_listener
 
-        priorities = assign_priorities(args.routes)
         self.rules = {}
         for route in args.routes:
             if route.default:
@@ -267,7 +254,7 @@ class LoadBalancer(pulumi.ComponentResource):
             self.rules[route.service] = aws.lb.ListenerRule(
                 f"{name}-{route.service}-rule",
                 listener_arn=self.routing_listener.arn,
-                priority=priorities[route.service],
+                priority=route.priority,
                 actions=[
                     aws.lb.ListenerRuleActionArgs(
                         type="forward", target_group_arn=self.target_groups[route.service].arn

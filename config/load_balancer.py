@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
+import zlib
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -186,7 +189,9 @@ class RouteConfig(ConfigModel):
         default=None,
         ge=1,
         le=50000,
-        description="Listener rule priority (lower wins); default: by order of services.",
+        description="Listener rule priority (lower wins); default: derived from the service's name, so it "
+        "stays put when services are added, removed or reordered. Set it on routes that may match the same "
+        "requests, to order them (a priority below 1000 comes before every derived one).",
     )
     default: bool = Field(
         default=False, description="Receive every request no other rule matches (one service at most)."
@@ -256,3 +261,85 @@ def check_route(route: RouteConfig) -> list[Issue]:
             )
         ]
     return []
+
+
+DERIVED_PRIORITIES = range(1000, 49000)
+"""Where priorities derived from names fall (49000-50000 stay free for rules the platform adds itself)."""
+
+
+def derived_priority(service: str) -> int:
+    """A listener-rule priority that depends only on the service's name.
+
+    Never the service's position: remove or reorder a routed service and a positional priority moves to
+    another rule in place (SetRulePriorities) while the removed rule still holds it, since Pulumi deletes
+    removed resources at the end of an update (pulumi/pulumi#9979): the update fails with PriorityInUse."""
+    return DERIVED_PRIORITIES.start + zlib.crc32(service.encode()) % len(DERIVED_PRIORITIES)
+
+
+def route_priorities(routes: Mapping[str, RouteConfig]) -> dict[str, int]:
+    """Listener-rule priority of every non-default route: explicit, else derived from the service's name."""
+    return {
+        name: route.priority if route.priority is not None else derived_priority(name)
+        for name, route in routes.items()
+        if not route.default
+    }
+
+
+def routes_overlap(a: RouteConfig, b: RouteConfig) -> bool:
+    """True when one request could match both rules (a rule without paths accepts any path, one without hosts
+    any host). Patterns are compared as globs both ways, which catches `/api/*` against `/api/v2/*`."""
+
+    def overlap(left: list[str], right: list[str], fold: bool) -> bool:
+        if not left or not right:
+            return True
+        norm = (lambda v: v.lower()) if fold else (lambda v: v)
+        return any(
+            fnmatch.fnmatchcase(norm(x), norm(y)) or fnmatch.fnmatchcase(norm(y), norm(x))
+            for x in left
+            for y in right
+        )
+
+    return overlap(a.path_patterns, b.path_patterns, False) and overlap(
+        a.host_patterns, b.host_patterns, True
+    )
+
+
+def _ordered(a: RouteConfig, b: RouteConfig) -> bool:
+    """True when the config itself orders two rules: both priorities explicit, or one explicit below every
+    derived priority (it then wins against any name)."""
+    explicit = [r.priority for r in (a, b) if r.priority is not None]
+    return len(explicit) == 2 or any(p < DERIVED_PRIORITIES.start for p in explicit)
+
+
+def check_route_priorities(routes: Mapping[str, RouteConfig]) -> list[Issue]:
+    """Rules across the routes of all services (paths relative to `services`): priorities unique, and an
+    order set wherever two routes may match the same request."""
+    issues: list[Issue] = []
+    rules = {name: route for name, route in routes.items() if not route.default}
+    priorities = route_priorities(rules)
+    owner: dict[int, str] = {}
+    for name, route in rules.items():
+        priority = priorities[name]
+        if priority in owner:
+            if route.priority is not None:
+                message = f"{priority} is already used by service {owner[priority]}; pick another priority"
+                issues.append(((name, "route", "priority"), message))
+            else:
+                message = (
+                    f"the priority derived from its name ({priority}) is service {owner[priority]}'s too; "
+                    "set route.priority on one of them"
+                )
+                issues.append(((name, "route"), message))
+        owner.setdefault(priority, name)
+    names = list(rules)
+    for i, later in enumerate(names):
+        for earlier in names[:i]:
+            a, b = rules[earlier], rules[later]
+            if not _ordered(a, b) and routes_overlap(a, b):
+                message = (
+                    f"may match the same requests as service {earlier}'s route, and a priority derived from "
+                    "a name sets no order between them; set route.priority on both (lower wins)"
+                )
+                issues.append(((later, "route"), message))
+                break
+    return issues

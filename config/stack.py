@@ -10,7 +10,7 @@ from config.base import PROJECT, ConfigModel, ServiceName, Tags, container_prefi
 from config.cluster import CapacityProviderItem, ClusterConfig
 from config.environment import apply_environment_defaults
 from config.errors import Issue, Path, raise_if, short_repr
-from config.load_balancer import LoadBalancerConfig
+from config.load_balancer import LoadBalancerConfig, RouteConfig, check_route_priorities, route_priorities
 from config.logs import LogsConfig
 from config.network import NetworkConfig
 from config.services import ServiceConfig, check_depends_on
@@ -65,22 +65,14 @@ class PlatformConfig(ConfigModel):
 
     @property
     def route_priorities(self) -> dict[str, int]:
-        """Listener rule priority of every routed, non-default service: explicit, else 10, 20, … in the order
-        of `services`, skipping priorities taken explicitly."""
-        taken = {s.route.priority for s in self.services.values() if s.route and s.route.priority is not None}
-        out: dict[str, int] = {}
-        nxt = 10
-        for name, svc in self.services.items():
-            if svc.route is None or svc.route.default:
-                continue
-            if svc.route.priority is not None:
-                out[name] = svc.route.priority
-                continue
-            while nxt in taken:
-                nxt += 10
-            out[name] = nxt
-            taken.add(nxt)
-        return out
+        """Listener rule priority of every routed, non-default service: explicit, else derived from the
+        service's name (config/load_balancer.py: derived_priority), never from its position."""
+        return route_priorities(self.routes)
+
+    @property
+    def routes(self) -> dict[str, RouteConfig]:
+        """The route of every routed service."""
+        return {name: svc.route for name, svc in self.services.items() if svc.route is not None}
 
     @property
     def default_route_service(self) -> str | None:
@@ -148,19 +140,7 @@ def check_platform(cfg: PlatformConfig) -> list[Issue]:
                 f"service {defaults[0]} is already the default route; only one service may set default: true",
             )
         )
-    seen: dict[int, str] = {}
-    for name, svc in cfg.services.items():
-        if svc.route is None or svc.route.priority is None:
-            continue
-        if svc.route.priority in seen:
-            issues.append(
-                (
-                    ("services", name, "route", "priority"),
-                    f"{svc.route.priority} is already used by "
-                    f"service {seen[svc.route.priority]}; pick another priority",
-                )
-            )
-        seen.setdefault(svc.route.priority, name)
+    issues.extend((("services", *path), message) for path, message in check_route_priorities(cfg.routes))
     if cfg.needs_load_balancer and cfg.network.is_existing_vpc and len(cfg.network.public_subnet_ids) < 2:
         issues.append(
             (

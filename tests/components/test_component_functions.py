@@ -11,7 +11,7 @@ import pytest
 from components.cluster import CapacityShare, ClusterArgs, check_cluster_args
 from components.containers import MountPoint
 from components.images import BuildImage, ImageUri, ecr_repository_arn_from_uri, git_sha
-from components.load_balancer import LoadBalancerArgs, Route, assign_priorities, check_load_balancer_args
+from components.load_balancer import LoadBalancerArgs, Route, check_load_balancer_args
 from components.naming import ALB_LOGICAL_NAME_LIMIT, bounded_name, stack_label
 from components.network import (
     ExistingVpcArgs,
@@ -179,16 +179,6 @@ def test_bounded_name_keeps_short_names_and_shortens_long_ones_stably() -> None:
 # ---------------------------------------------------------------------------------------------- routing
 
 
-def test_assign_priorities_keeps_explicit_and_fills_gaps() -> None:
-    routes = [
-        Route("a", 1, path_patterns=["/a"]),
-        Route("b", 1, path_patterns=["/b"], priority=100),
-        Route("c", 1, path_patterns=["/c"]),
-        Route("d", 1, default=True),
-    ]
-    assert assign_priorities(routes) == {"a": 110, "b": 100, "c": 120}
-
-
 LB = {"vpc_id": "vpc-1", "subnet_ids": ["s-1"], "security_group_id": "sg-1"}
 
 
@@ -200,7 +190,10 @@ LB = {"vpc_id": "vpc-1", "subnet_ids": ["s-1"], "security_group_id": "sg-1"}
             "Only one route can be the default; got a, b.",
         ),
         (
-            [Route("a", 1, path_patterns=["/a"]), Route("a", 2, path_patterns=["/b"])],
+            [
+                Route("a", 1, path_patterns=["/a"], priority=1),
+                Route("a", 2, path_patterns=["/b"], priority=2),
+            ],
             "Each service can have only one route; duplicated: a.",
         ),
         (
@@ -212,8 +205,13 @@ LB = {"vpc_id": "vpc-1", "subnet_ids": ["s-1"], "security_group_id": "sg-1"}
         ),
         ([Route("a", 1)], "Route of `a` needs path_patterns or host_patterns, or default=True."),
         (
-            [Route("a", 1, path_patterns=["/1", "/2", "/3"], host_patterns=["a", "b", "c"])],
+            [Route("a", 1, path_patterns=["/1", "/2", "/3"], host_patterns=["a", "b", "c"], priority=1)],
             "Route of `a` has more than 5 path and host patterns: ALB rules accept at most 5.",
+        ),
+        (
+            [Route("a", 1, path_patterns=["/a"])],
+            "Route of `a` needs a priority (1..50000) that stays the same from one update to the next, or "
+            "default=True.",
         ),
         (
             [Route("a", 1, path_patterns=["/a"], priority=0)],

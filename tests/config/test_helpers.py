@@ -30,15 +30,28 @@ def test_public_ip_follows_task_subnets() -> None:
     assert ok(raw).assign_public_ip is False
 
 
-def test_route_priorities_follow_service_order_and_skip_explicit_ones() -> None:
+def test_route_priorities_come_from_names_not_positions() -> None:
+    """Defect 2 of issue 9: positions moved a rule's priority onto one a removed rule still held."""
     raw = good()
     services = raw["services"]
     services["a"] = {"image": "nginx:1.27", "port": 80, "route": {"pathPatterns": ["/a/*"], "priority": 10}}
-    services["b"] = {"image": "nginx:1.27", "port": 80, "route": {"hostPatterns": ["b.example.com"]}}
+    services["b"] = {
+        "image": "nginx:1.27",
+        "port": 80,
+        "route": {"hostPatterns": ["b.example.com"], "priority": 5},
+    }
     cfg = ok(raw)
-    assert cfg.route_priorities == {"backend": 20, "a": 10, "b": 30}
+    assert cfg.route_priorities == {"backend": 42201, "a": 10, "b": 5}
     assert cfg.default_route_service == "frontend"
     assert cfg.needs_load_balancer is True
+    # Reordering, adding or removing services moves no other service's priority.
+    reordered = good()
+    reordered["services"] = {
+        "web": {"image": "nginx:1.27", "port": 80, "route": {"pathPatterns": ["/web/*"]}}
+    }
+    reordered["services"].update(raw["services"])
+    del reordered["services"]["a"]
+    assert ok(reordered).route_priorities == {"web": 37689, "backend": 42201, "b": 5}
 
 
 def test_main_container_gets_what_the_sidecars_leave() -> None:

@@ -7,11 +7,43 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from config_cases import problems, svc, with_
+from config_cases import good, problems, svc, with_
 
 import config
+from config.load_balancer import routes_overlap
 
 CASES: list[tuple[str, Any, list[str]]] = [
+    (
+        "two derived priorities collide",
+        lambda r: r["services"].update(
+            bp={"image": "nginx:1.27", "port": 80, "route": {"pathPatterns": ["/bp/*"]}},
+            rf={"image": "nginx:1.27", "port": 80, "route": {"pathPatterns": ["/rf/*"]}},
+        ),
+        [
+            "services.rf.route: the priority derived from its name (36814) is service bp's too; set "
+            "route.priority on one of them"
+        ],
+    ),
+    (
+        "overlapping routes without an order",
+        lambda r: r["services"].update(
+            v2={"image": "nginx:1.27", "port": 80, "route": {"pathPatterns": ["/api/v2/*"]}}
+        ),
+        [
+            "services.v2.route: may match the same requests as service backend's route, and a priority "
+            "derived from a name sets no order between them; set route.priority on both (lower wins)"
+        ],
+    ),
+    (
+        "a host route and a path route overlap",
+        lambda r: r["services"].update(
+            admin={"image": "nginx:1.27", "port": 80, "route": {"hostPatterns": ["admin.example.com"]}}
+        ),
+        [
+            "services.admin.route: may match the same requests as service backend's route, and a priority "
+            "derived from a name sets no order between them; set route.priority on both (lower wins)"
+        ],
+    ),
     (
         "path pattern / is the root URL only",
         lambda r: svc(r).update(route={"pathPatterns": ["/api/*", "/"]}),
@@ -239,3 +271,31 @@ CASES: list[tuple[str, Any, list[str]]] = [
 @pytest.mark.parametrize(("case", "mutate", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_rule_reports_exact_problems(case: str, mutate: Any, expected: list[str]) -> None:
     assert problems(with_(mutate)) == expected
+
+
+def test_ordered_overlapping_routes_and_disjoint_ones_are_accepted() -> None:
+    raw = good()
+    svc(raw)["route"]["priority"] = 20
+    raw["services"]["v2"] = {
+        "image": "nginx:1.27",
+        "port": 80,
+        "route": {"pathPatterns": ["/api/v2/*"], "priority": 10},
+    }
+    raw["services"]["docs"] = {"image": "nginx:1.27", "port": 80, "route": {"pathPatterns": ["/docs/*"]}}
+    assert config.load_config(raw).route_priorities == {"backend": 20, "v2": 10, "docs": 28319}
+
+
+def test_routes_overlap_compares_globs_both_ways() -> None:
+    def route(**kw: Any) -> config.RouteConfig:
+        return config.RouteConfig.model_validate(kw)
+
+    assert routes_overlap(route(pathPatterns=["/api/*"]), route(pathPatterns=["/api/v2/*"]))
+    assert routes_overlap(route(pathPatterns=["/api/v2/*"]), route(pathPatterns=["/api/*"]))
+    assert not routes_overlap(route(pathPatterns=["/api/*"]), route(pathPatterns=["/docs/*"]))
+    assert routes_overlap(route(hostPatterns=["*.example.com"]), route(hostPatterns=["API.example.com"]))
+    assert not routes_overlap(route(hostPatterns=["a.example.com"]), route(hostPatterns=["b.example.com"]))
+    assert routes_overlap(route(hostPatterns=["a.example.com"]), route(pathPatterns=["/a/*"]))
+    assert not routes_overlap(
+        route(hostPatterns=["a.example.com"], pathPatterns=["/x/*"]),
+        route(hostPatterns=["a.example.com"], pathPatterns=["/y/*"]),
+    )

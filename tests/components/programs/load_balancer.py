@@ -10,7 +10,13 @@ LoadBalancer(
         subnet_ids=["subnet-0000000000000000a", "subnet-0000000000000000b"],
         security_group_id="sg-0123456789abcdef0",
         routes=[
-            Route("api", 8000, TargetHealthCheck(path="/health", matcher="200"), path_patterns=["/api/*"]),
+            Route(
+                "api",
+                8000,
+                TargetHealthCheck(path="/health", matcher="200"),
+                path_patterns=["/api/*"],
+                priority=100,
+            ),
             Route("admin", 8001, host_patterns=["admin.example.com"], priority=5, deregistration_delay=10),
             Route("web", 3000, TargetHealthCheck(path="/"), default=True),
         ],
@@ -27,7 +33,7 @@ LoadBalancer(
         vpc_id="vpc-0123456789abcdef0",
         subnet_ids=["subnet-0000000000000000a", "subnet-0000000000000000b"],
         security_group_id="sg-0123456789abcdef0",
-        routes=[Route("api", 8000, path_patterns=["/api/*", "/v2/*"])],
+        routes=[Route("api", 8000, path_patterns=["/api/*", "/v2/*"], priority=10)],
     ),
 )
 LoadBalancer(
