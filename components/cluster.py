@@ -35,7 +35,7 @@ class ClusterArgs:
     exec_enabled: bool = False  # some service uses ECS Exec
     exec_logging: ExecLogging = "cloudWatch"  # cloudWatch: a cluster log group for exec sessions
     exec_log_retention_days: int = 30
-    protect_logs: bool = False
+    retain_logs: bool = False
     tags: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
 
 
@@ -82,7 +82,7 @@ class Cluster(pulumi.ComponentResource):
                     f"{name}-exec",
                     retention_in_days=args.exec_log_retention_days,
                     tags=tags,
-                    opts=pulumi.ResourceOptions(parent=self, protect=args.protect_logs),
+                    opts=pulumi.ResourceOptions(parent=self, retain_on_delete=args.retain_logs),
                 )
                 log_configuration = (
                     aws.ecs.ClusterConfigurationExecuteCommandConfigurationLogConfigurationArgs(

@@ -1,7 +1,7 @@
 """Container images: a full URI, an existing ECR repository + tag, or a build context built and pushed with
-`awsx.ecr.Image` into a repository this program creates (immutable tags, scan on push, protected), tagged
-with the git commit SHA (`GITHUB_SHA` in CI, else `git rev-parse HEAD`); the repository keeps the newest
-images and expires older ones.
+`awsx.ecr.Image` into a repository this program creates (immutable tags, scan on push, retained on delete),
+tagged with the git commit SHA (`GITHUB_SHA` in CI, else `git rev-parse HEAD`); the repository keeps the
+newest images and expires older ones.
 """
 
 from __future__ import annotations
@@ -133,7 +133,9 @@ def resolve_image(
         image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(scan_on_push=True),
         force_delete=False,
         tags=dict(tags),
-        opts=pulumi.ResourceOptions(parent=parent, protect=True),
+        # Retained, not protected: `pulumi destroy` works and the images stay (force_delete=False keeps
+        # a delete from ever emptying it).
+        opts=pulumi.ResourceOptions(parent=parent, retain_on_delete=True),
     )
     aws.ecr.LifecyclePolicy(
         f"{name}-repo-lifecycle",

@@ -70,7 +70,9 @@ class FargateService(pulumi.ComponentResource):
             name=args.log_group_name,
             retention_in_days=args.log_retention_days,
             tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect_logs),
+            # Retained, never protected (docs/resources.md, Stateful resources): `pulumi destroy` works and
+            # the logs stay in AWS.
+            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=args.retain_logs),
         )
 
         images = {
@@ -182,6 +184,11 @@ class FargateService(pulumi.ComponentResource):
                 if args.ephemeral_storage_gib
                 else None
             ),
+            # Keep replaced revisions ACTIVE: a service cannot be updated to an INACTIVE revision (botocore
+            # ecs DeregisterTaskDefinition), so without this a rollback to the previous release fails once
+            # Pulumi has deregistered it at the end of the update (pulumi_aws/ecs/task_definition.py
+            # skip_destroy). Revisions cost nothing.
+            skip_destroy=True,
             tags=tags,
             opts=child,
         )
@@ -200,8 +207,20 @@ class FargateService(pulumi.ComponentResource):
                 # ECS deregisters task instances asynchronously; without this a destroy or replacement can
                 # fail with "Service contains registered instances" (hashicorp/terraform-provider-aws#4853).
                 force_destroy=True,
+                # ECS reports each task's health to Cloud Map only with this block; without it DNS answers
+                # with unhealthy tasks too. It cannot be added to an existing service (botocore
+                # servicediscovery CreateService: "You can't add, update, or delete a HealthCheckCustomConfig
+                # configuration from an existing service"), so it is set from the start. failure_threshold is
+                # deprecated and AWS stores 1 whatever is sent; 1 is the only value that gives no diff
+                # (hashicorp/terraform-provider-aws#44285, #35559). The dict form sends the same value
+                # without the Args class's deprecation warning on every run (pulumi_aws/servicediscovery/
+                # _inputs.py ServiceHealthCheckCustomConfigArgs).
+                health_check_custom_config={"failure_threshold": 1},
                 tags=tags,
-                opts=child,
+                # The name is fixed and ForceNew (terraform-provider-aws internal/service/servicediscovery/
+                # service.go): a replacement created before the old one is deleted fails with
+                # ServiceAlreadyExists.
+                opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
             )
             self.discovery_name = f"{args.discovery.name}.{args.discovery.namespace_name}"
 
@@ -218,6 +237,11 @@ class FargateService(pulumi.ComponentResource):
                 for share in args.capacity
             ],
             platform_version="LATEST",
+            # The provider rejects any change of capacity_provider_strategies on an existing service unless
+            # this is true (pulumi_aws/ecs/service.py docstring; terraform-provider-aws internal/service/ecs/
+            # service.go capacityProviderStrategyCustomizeDiff). It adds no diff of its own: UpdateService is
+            # called only when another argument changed, and then rolls the tasks.
+            force_new_deployment=True,
             network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
                 subnets=args.subnet_ids,
                 security_groups=list(args.security_group_ids),

@@ -107,7 +107,7 @@ class FargateServiceArgs:
     assign_public_ip: bool = False
     desired_count: int = 1
     partition: str = "aws"
-    protect_logs: bool = False
+    retain_logs: bool = False
     stored_secrets: Mapping[str, StoredSecret] = field(default_factory=dict)
     parameter_kms_key_arn: str | None = None
     efs_volumes: Sequence[EfsVolume] = ()

@@ -1,4 +1,4 @@
-"""EFS volumes of one service: a created file system (encrypted, protected from deletion, one mount target
+"""EFS volumes of one service: a created file system (encrypted, retained on delete, one mount target
 per task subnet, reachable on 2049 only from the service's tasks) or an existing one, each mounted through
 an access point (optional) with transit encryption and IAM authorization (both on by default).
 """
@@ -99,7 +99,9 @@ def create_efs_volumes(
                 performance_mode="generalPurpose",
                 throughput_mode="elastic",
                 tags={**tags, "Name": prefix},
-                opts=pulumi.ResourceOptions(parent=parent, protect=True, retain_on_delete=True),
+                # Retained, not protected: `pulumi destroy` deletes the mount targets and leaves the file
+                # system and its data in AWS (a protected resource would fail the whole destroy).
+                opts=pulumi.ResourceOptions(parent=parent, retain_on_delete=True),
             )
             mount_targets = [
                 aws.efs.MountTarget(

@@ -145,7 +145,7 @@ def build_platform(
             exec_enabled=cfg.any_exec,
             exec_logging=cfg.cluster.exec_logging,
             exec_log_retention_days=cfg.logs.retention_days,
-            protect_logs=prod,
+            retain_logs=prod,
             tags=tags,
         ),
     )
@@ -234,7 +234,7 @@ def build_platform(
                 assign_public_ip=cfg.assign_public_ip,
                 desired_count=svc.desired_count,
                 partition=partition,
-                protect_logs=prod,
+                retain_logs=prod,
                 stored_secrets=stored,
                 efs_volumes=efs_volumes(svc),
                 scratch_volumes=[v for v, vol in svc.volumes.items() if vol.scratch],

@@ -88,8 +88,13 @@ USER_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-
 IMAGE_DEFAULTS_DROP: tuple[str, ...] = ("NET_RAW",)
 """Capabilities dropped even with `imageDefaults: true`."""
 
-TMPFS_MOUNT_OPTIONS: tuple[str, ...] = ("nosuid", "nodev")
-"""Mount options of scratch tmpfs mounts: no setuid binaries, no device files."""
+TMPFS_MOUNT_OPTIONS: tuple[str, ...] = ("nosuid", "nodev", "mode=1777")
+"""Mount options of scratch tmpfs mounts: no setuid binaries, no device files, and writable by any user.
+
+The mode is explicit because without `mode=` runc gives the mount the mode of the directory it covers in the
+image (often 0755 root), and a non-root user then cannot write (moby/moby#39466, docker/docs#15594; an
+explicit mode wins since opencontainers/runc#3912). ECS passes the options to the runtime (botocore ecs
+Tmpfs.mountOptions lists `mode`)."""
 
 
 @dataclass(frozen=True)

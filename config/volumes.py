@@ -41,7 +41,7 @@ class AccessPointConfig(ConfigModel):
 
 
 class EfsVolumeConfig(ConfigModel):
-    """An EFS volume: a file system created by the stack (protected) or an existing one."""
+    """An EFS volume: a file system created by the stack (retained on delete) or an existing one."""
 
     file_system_id: str | None = Field(
         default=None, description="Existing file system id (fs-…); unset: create one."

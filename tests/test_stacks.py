@@ -254,9 +254,9 @@ def test_prod_outputs_use_https(prod_plan: Plan) -> None:
     assert prod_plan.outputs["services"]["worker"]["discoveryName"] == "worker.prod.local"
 
 
-def test_prod_log_groups_are_protected(prod_plan: Plan) -> None:
+def test_prod_log_groups_are_retained(prod_plan: Plan) -> None:
     for group in of_type(prod_plan, LOG_GROUP):
-        assert group.protect and group.inputs["retentionInDays"] == 30, group.urn
+        assert group.retain_on_delete and group.inputs["retentionInDays"] == 30, group.urn
 
 
 # ---------------------------------------------------------------------------------------------- all
@@ -317,14 +317,22 @@ def test_examples_run_end_to_end(example_plan: Plan) -> None:
         assert container_definitions(task), task.urn
 
 
-def test_examples_protect_stateful_resources(example_plan: Plan) -> None:
+def test_examples_retain_stateful_resources_and_destroy_works(example_plan: Plan) -> None:
+    """Defect 6 of issue 9: a protected repository failed `pulumi destroy` of any stack building an image."""
     stateful = [
         r
         for r in example_plan.resources
         if r.type in ("aws:efs/fileSystem:FileSystem", "aws:ecr/repository:Repository")
     ]
     for resource in stateful:
-        assert resource.protect, f"{resource.urn} must be protected"
+        assert resource.retain_on_delete, f"{resource.urn} must be retained on delete"
+    protected = [
+        r.urn
+        for r in example_plan.resources
+        if r.protect
+        and not (r.type == "aws:lb/loadBalancer:LoadBalancer" and r.inputs["enableDeletionProtection"])
+    ]
+    assert protected == [], "only an ALB with deletion protection may block `pulumi destroy`"
 
 
 def test_seed_003_builds_its_image_and_keeps_sqlite_on_efs() -> None:
@@ -335,9 +343,9 @@ def test_seed_003_builds_its_image_and_keeps_sqlite_on_efs() -> None:
         config=example_config(ROOT / "examples" / "seed-003-fsd-minimal.yaml"),
     )
     fs = one(plan, "aws:efs/fileSystem:FileSystem", "my-service-data-fs")
-    assert fs.protect and fs.inputs["encrypted"] is True, fs.urn
+    assert fs.retain_on_delete and fs.inputs["encrypted"] is True, fs.urn
     repo = one(plan, "aws:ecr/repository:Repository", "my-service-repo")
-    assert repo.protect and repo.inputs["imageTagMutability"] == "IMMUTABLE", repo.urn
+    assert repo.retain_on_delete and repo.inputs["imageTagMutability"] == "IMMUTABLE", repo.urn
     image = one(plan, "awsx:ecr:Image", "my-service-image")
     assert image.inputs["platform"] == "linux/amd64" and len(image.inputs["imageTag"]) == 40, image.urn
 

@@ -57,9 +57,9 @@ def test_namespace_only_when_configured(plan: Plan) -> None:
     assert [r.name for r in of_type(plan, NAMESPACE)] == ["spot-ns"]
 
 
-def test_exec_logging_to_a_protected_log_group(plan: Plan) -> None:
+def test_exec_logging_to_a_retained_log_group(plan: Plan) -> None:
     group = one(plan, LOG_GROUP, "mixed-exec")
-    assert group.inputs["retentionInDays"] == 30 and group.protect, group.urn
+    assert group.inputs["retentionInDays"] == 30 and group.retain_on_delete and not group.protect, group.urn
     cluster = one(plan, CLUSTER, "mixed-cluster")
     config = cluster.inputs["configuration"]["executeCommandConfiguration"]
     assert config["logging"] == "OVERRIDE", cluster.urn

@@ -59,12 +59,12 @@ def test_children_are_named_after_the_service_and_parented_to_it(plan: Plan) -> 
     } <= direct
 
 
-def test_log_group_has_retention_and_protection(plan: Plan) -> None:
+def test_log_group_has_retention_and_is_retained_when_asked(plan: Plan) -> None:
     api = one(plan, LOG_GROUP, "api-logs")
     assert api.inputs["name"] == "/ecs/app-test/api" and api.inputs["retentionInDays"] == 30, api.urn
-    assert api.protect, f"{api.urn} must be protected"
+    assert (api.retain_on_delete, api.protect) == (True, False), f"{api.urn} must be retained, not protected"
     worker = one(plan, LOG_GROUP, "worker-logs")
-    assert worker.inputs["retentionInDays"] == 7 and not worker.protect, worker.urn
+    assert worker.inputs["retentionInDays"] == 7 and not worker.retain_on_delete, worker.urn
 
 
 def test_task_definition(plan: Plan) -> None:
@@ -77,6 +77,8 @@ def test_task_definition(plan: Plan) -> None:
         "memory": "2048",
         "runtimePlatform": {"cpuArchitecture": "ARM64", "operatingSystemFamily": "LINUX"},
         "ephemeralStorage": {"sizeInGib": 30},
+        # Issue 9: replaced revisions stay ACTIVE, so a rollback to the previous release can use them.
+        "skipDestroy": True,
     }
     assert {k: task.inputs[k] for k in expected} == expected, task.urn
     assert task.inputs["executionRoleArn"] != task.inputs["taskRoleArn"], task.urn
@@ -166,6 +168,8 @@ def test_ecs_service(plan: Plan) -> None:
             }
         ],
         "propagateTags": "SERVICE",
+        # Defect 1 of issue 9: without it the provider rejects any later capacity strategy change.
+        "forceNewDeployment": True,
     }
     assert {k: service.inputs.get(k) for k in expected} == expected, service.urn
     assert "launchType" not in service.inputs, service.urn
@@ -196,6 +200,10 @@ def test_discovery_service(plan: Plan) -> None:
         "routingPolicy": "MULTIVALUE",
         "dnsRecords": [{"ttl": 10, "type": "A"}],
     }, discovery.urn
+    # Defect 4 of issue 9: ECS reports task health to Cloud Map only with this block, and it cannot be added
+    # to an existing service later without a replacement.
+    assert discovery.inputs["healthCheckCustomConfig"] == {"failureThreshold": 1}, discovery.urn
+    assert plan.messages == (), "the deprecated Args class would warn on every run"
 
 
 def test_autoscaling_target_and_policies(plan: Plan) -> None:
@@ -281,9 +289,9 @@ def test_execution_role_reads_exactly_its_secrets_and_images(plan: Plan) -> None
     )
 
 
-def test_created_file_system_is_encrypted_protected_and_reachable_only_from_tasks(plan: Plan) -> None:
+def test_created_file_system_is_encrypted_retained_and_reachable_only_from_tasks(plan: Plan) -> None:
     fs = one(plan, FILE_SYSTEM, "api-data-fs")
-    assert fs.inputs["encrypted"] is True and fs.protect and fs.retain_on_delete, fs.urn
+    assert fs.inputs["encrypted"] is True and fs.retain_on_delete and not fs.protect, fs.urn
     targets = of_type(plan, MOUNT_TARGET)
     assert sorted(t.inputs["subnetId"] for t in targets) == [
         "subnet-0000000000000000a",
@@ -307,9 +315,9 @@ def test_created_file_system_is_encrypted_protected_and_reachable_only_from_task
     )
 
 
-def test_built_image_gets_a_protected_immutable_repository(plan: Plan) -> None:
+def test_built_image_gets_a_retained_immutable_repository(plan: Plan) -> None:
     repo = one(plan, REPOSITORY, "api-repo")
-    assert repo.protect, repo.urn
+    assert repo.retain_on_delete and not repo.protect, repo.urn
     assert repo.inputs["imageTagMutability"] == "IMMUTABLE", repo.urn
     assert repo.inputs["imageScanningConfiguration"] == {"scanOnPush": True}, repo.urn
     assert repo.inputs["forceDelete"] is False, repo.urn

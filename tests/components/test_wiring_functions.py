@@ -118,7 +118,7 @@ def test_containers_main_first_with_sizes_only_beside_sidecars() -> None:
     assert (solo.name, solo.cpu, solo.memory, solo.user) == ("solo", None, None, "1000:1000")
     assert solo.drop_capabilities == ["ALL"] and solo.scratch_paths == ()
     assert [(t.container_path, t.size, tuple(t.mount_options)) for t in solo.tmpfs] == [
-        ("/tmp", 64, ("nosuid", "nodev"))
+        ("/tmp", 64, ("nosuid", "nodev", "mode=1777"))
     ]
     main, db = containers_of("pair", cfg.services["pair"], {"pair": {}, "db": {}})
     assert (main.name, main.cpu, main.memory, dict(main.depends_on)) == ("pair", 384, 768, {"db": "START"})

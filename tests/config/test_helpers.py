@@ -81,7 +81,7 @@ def test_render_template_url_encodes_like_seed_000() -> None:
 
 def test_scratch_paths_are_tmpfs_mounts() -> None:
     backend = ok(good()).services["backend"]
-    assert backend.hardening.tmpfs_mounts == [config.TmpfsMount("/tmp", 64, ("nosuid", "nodev"))]
+    assert backend.hardening.tmpfs_mounts == [config.TmpfsMount("/tmp", 64, ("nosuid", "nodev", "mode=1777"))]
     postgres = backend.sidecars["postgres"].hardening
     assert [(t.container_path, t.size) for t in postgres.tmpfs_mounts] == [
         ("/var/lib/postgresql/data", 64),

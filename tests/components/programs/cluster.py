@@ -19,7 +19,7 @@ Cluster(
         exec_enabled=True,
         exec_logging="cloudWatch",
         exec_log_retention_days=30,
-        protect_logs=True,
+        retain_logs=True,
     ),
 )
 Cluster("plain", ClusterArgs())

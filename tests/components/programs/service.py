@@ -91,7 +91,7 @@ FargateService(
         capacity=(CapacityShare("FARGATE", weight=1, base=1), CapacityShare("FARGATE_SPOT", weight=2)),
         architecture="arm64",
         desired_count=2,
-        protect_logs=True,
+        retain_logs=True,
         stored_secrets={
             "dbPassword": GeneratedSecret(length=24),
             "apiToken": StackSecret(pulumi.Output.secret(STACK_SECRET)),
