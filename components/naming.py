@@ -30,6 +30,13 @@ def bounded_name(name: str, limit: int) -> str:
 
 def stack_label(stack: str) -> str:
     """The stack name as a prefix every AWS name accepts (ALB and target group names allow only letters,
-    digits and hyphens; task families also underscores): other characters become `-`."""
+    digits and hyphens; task families also underscores): other characters become `-`.
+
+    When that changes the name, 4 hex characters of the real name's hash are appended: `dev.1` and `dev_1`
+    would otherwise both be `dev-1`, and two stacks would share log groups, SSM parameter paths and task
+    families in one account (issue 9). Names already valid stay as they are."""
     label = re.sub(r"[^A-Za-z0-9-]+", "-", stack).strip("-")
-    return label or "stack"
+    if label == stack:
+        return label
+    digest = hashlib.sha256(stack.encode()).hexdigest()[:4]
+    return f"{label or 'stack'}-{digest}"

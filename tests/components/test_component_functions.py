@@ -364,10 +364,25 @@ def test_service_guards_run_on_plain_values(overrides: dict[str, Any], message: 
 
 @pytest.mark.parametrize(
     ("stack", "label"),
-    [("dev", "dev"), ("pr-123", "pr-123"), ("eu.prod_2", "eu-prod-2"), ("__", "stack"), ("-x-", "x")],
+    [
+        ("dev", "dev"),
+        ("pr-123", "pr-123"),
+        ("eu.prod_2", "eu-prod-2-05a9"),
+        ("__", "stack-9911"),
+        ("-x-", "x-c6cf"),
+    ],
 )
 def test_stack_label_keeps_only_characters_every_aws_name_accepts(stack: str, label: str) -> None:
     assert stack_label(stack) == label
+
+
+def test_stacks_whose_names_sanitise_alike_get_distinct_labels() -> None:
+    """Defect 5 of issue 9: `dev.1` and `dev_1` were both `dev-1`, sharing log groups, SSM paths, families."""
+    assert (stack_label("dev.1"), stack_label("dev_1"), stack_label("dev-1")) == (
+        "dev-1-ea54",
+        "dev-1-9f32",
+        "dev-1",
+    )
 
 
 @pytest.mark.parametrize(
