@@ -44,6 +44,8 @@ pulumi.export(
             "containerPort": service.container_port,
             "logGroup": service.log_group.name,
             "discoveryName": service.discovery_name,
+            # What a database or file system outside the stack admits to let this service in.
+            "securityGroupId": platform.network.service_security_groups[name].id,
         }
         for name, service in platform.services.items()
     },

@@ -22,6 +22,10 @@ from components.storage import EfsVolume
 Architecture = Literal["x86_64", "arm64"]
 
 
+MAX_TASK_SECURITY_GROUPS = 5
+"""ECS: "There's a limit of 5 security groups that can be specified" (AwsVpcConfiguration)."""
+
+
 @dataclass
 class ContainerArgs:
     """One container of the task; the first container of a service is its main container."""
@@ -189,6 +193,11 @@ def check_service_args(name: str, args: FargateServiceArgs) -> None:
         raise ValueError(f"Service `{name}` needs at least one container.")
     if not args.security_group_ids:
         raise ValueError(f"Service `{name}` needs at least one security group.")
+    if len(args.security_group_ids) > MAX_TASK_SECURITY_GROUPS:
+        raise ValueError(
+            f"Service `{name}` joins {len(args.security_group_ids)} security groups; a task joins at most "
+            f"{MAX_TASK_SECURITY_GROUPS} (botocore ecs AwsVpcConfiguration.securityGroups)."
+        )
     main = args.containers[0]
     if (args.routing or args.discovery) and main.port is None:
         raise ValueError(

@@ -1,5 +1,6 @@
 """EFS volumes of one service: a created file system (encrypted, retained on delete, one mount target
-per task subnet, reachable on 2049 only from the service's tasks) or an existing one, each mounted through
+per task subnet, reachable on 2049 only from the service's tasks) or an existing one (with an NFS rule
+admitting the tasks added to its mount-target group when that group is given), each mounted through
 an access point (optional) with transit encryption and IAM authorization (both on by default).
 """
 
@@ -34,6 +35,8 @@ class EfsVolume:
     access_point: EfsAccessPoint | None = None
     transit_encryption: bool = True
     iam_authorization: bool = True
+    # An existing file system's mount-target group: an NFS rule admitting the tasks is added to it.
+    security_group_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,22 @@ def create_efs_volumes(
                 )
             )
             depends = []
+            if volume.security_group_id is not None:
+                # Without it the first deployment's mount times out and tasks never start, while
+                # `pulumi up` reports success (ECS accepted the deployment).
+                depends.append(
+                    aws.vpc.SecurityGroupIngressRule(
+                        f"{prefix}-nfs-from-tasks",
+                        security_group_id=volume.security_group_id,
+                        referenced_security_group_id=task_security_group_id,
+                        ip_protocol="tcp",
+                        from_port=NFS_PORT,
+                        to_port=NFS_PORT,
+                        description=f"NFS from the tasks of {name}",
+                        tags=dict(tags),
+                        opts=child,
+                    )
+                )
         access_point_id: pulumi.Input[str] | None = None
         access_point_arn: pulumi.Input[str] | None = None
         if volume.access_point is not None:

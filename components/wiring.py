@@ -222,7 +222,7 @@ def build_platform(
                 vpc_id=network.vpc_id,
                 subnet_ids=task_subnets,
                 subnet_count=task_subnet_count(cfg),
-                security_group_ids=network.task_security_group_ids(name),
+                security_group_ids=[*network.task_security_group_ids(name), *svc.security_groups],
                 region=region,
                 account_id=account_id,
                 family=f"{stack_label(project)}-{label}-{name}",

@@ -211,6 +211,7 @@ def efs_volumes(svc: ServiceConfig) -> list[EfsVolume]:
                 ),
                 transit_encryption=efs.transit_encryption == "ENABLED",
                 iam_authorization=efs.iam_authorization,
+                security_group_id=efs.security_group_id,
             )
         )
     return volumes

@@ -130,6 +130,15 @@ def check_absolute_path(path: str) -> str | None:
     return None
 
 
+SECURITY_GROUP_ID = re.compile(r"^sg-[0-9a-f]{8,17}\Z")
+
+
+def check_security_group_id(value: str) -> str | None:
+    if not SECURITY_GROUP_ID.match(value):
+        return f"{short_repr(value)} is not a security group id; use ids such as sg-0123456789abcdef0"
+    return None
+
+
 def to_snake(camel: str) -> str:
     return re.sub(r"(?<!^)([A-Z])", r"_\1", camel).lower()
 

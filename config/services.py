@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from config.autoscaling import AutoscalingConfig
-from config.base import ContainerName, Tags, VolumeName, container_prefix
+from config.base import ContainerName, Tags, VolumeName, check_security_group_id, container_prefix
 from config.containers import ContainerConfig, SidecarConfig
 from config.deployment import DeploymentConfig
 from config.errors import Issue, Path, fail, raise_if, short_repr
@@ -90,6 +90,24 @@ class ServiceConfig(ContainerConfig):
     exec: bool = Field(default=False, description="Enable ECS Exec (interactive shell into tasks).")
     permissions: PermissionsConfig = Field(default_factory=PermissionsConfig, description="Task-role access.")
     tags: Tags = Field(default_factory=dict, description="Tags on this service's resources.")
+    security_groups: list[str] = Field(
+        default_factory=list,
+        max_length=3,
+        description="Existing security groups (sg-…) the tasks join besides their own, e.g. one a database "
+        "or file system admits; at most 3 (a task joins at most 5, the stack adds up to 2). Needs "
+        "network.vpcId.",
+    )
+
+    @field_validator("security_groups")
+    @classmethod
+    def _security_groups(cls, value: list[str]) -> list[str]:
+        for group in value:
+            message = check_security_group_id(group)
+            if message:
+                raise fail(message)
+        if len(set(value)) != len(value):
+            raise fail("lists a group twice; list each group once")
+        return value
 
     @field_validator("cpu", mode="before")
     @classmethod

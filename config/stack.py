@@ -115,6 +115,8 @@ def check_platform(cfg: PlatformConfig) -> list[Issue]:
                             "is not pinned (latest or no tag) in prod; set a version tag or digest",
                         )
                     )
+        if not cfg.network.is_existing_vpc:
+            issues.extend(((*prefix, *p), m) for p, m in existing_vpc_resources(svc))
         if svc.exec and cfg.cluster.exec_logging == "none" and cfg.environment == "prod":
             issues.append(
                 (
@@ -163,6 +165,26 @@ def check_platform(cfg: PlatformConfig) -> list[Issue]:
         issues.append(
             (("loadBalancer", "certificateArn"), "is required in prod (HTTPS); set an ACM certificate ARN")
         )
+    return issues
+
+
+def existing_vpc_resources(svc: ServiceConfig) -> list[Issue]:
+    """Existing security groups and file systems belong to an existing VPC: a stack that creates its own VPC
+    cannot reach them (a task joins only groups of its VPC; EFS mount targets are all in one VPC)."""
+    issues: list[Issue] = []
+    if svc.security_groups:
+        message = (
+            "are groups of an existing VPC, and this stack creates its own; set network.vpcId (with its "
+            "subnets) to their VPC, or remove securityGroups"
+        )
+        issues.append((("securityGroups",), message))
+    for vname, volume in svc.volumes.items():
+        if volume.efs is not None and volume.efs.file_system_id is not None:
+            message = (
+                "is reachable only from the VPC of its mount targets, and this stack creates its own; set "
+                "network.vpcId (with its subnets) to that VPC"
+            )
+            issues.append((("volumes", vname, "efs", "fileSystemId"), message))
     return issues
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from config.base import ConfigModel, check_absolute_path
+from config.base import ConfigModel, check_absolute_path, check_security_group_id
 from config.errors import Issue, fail, raise_if, short_repr
 
 
@@ -56,6 +56,20 @@ class EfsVolumeConfig(ConfigModel):
     iam_authorization: bool = Field(
         default=True, description="Authorize mounts with the task role (needs transit encryption)."
     )
+    security_group_id: str | None = Field(
+        default=None,
+        description="Security group of the existing file system's mount targets (sg-…): the stack adds a "
+        "rule admitting NFS (2049) from the service's tasks, so the first deployment can mount it. Only "
+        "with fileSystemId.",
+    )
+
+    @field_validator("security_group_id")
+    @classmethod
+    def _sg_id(cls, value: str | None) -> str | None:
+        message = check_security_group_id(value) if value is not None else None
+        if message:
+            raise fail(message)
+        return value
 
     @field_validator("file_system_id")
     @classmethod
@@ -74,6 +88,14 @@ class EfsVolumeConfig(ConfigModel):
     @model_validator(mode="after")
     def _rules(self) -> EfsVolumeConfig:
         issues: list[Issue] = []
+        if self.security_group_id is not None and self.file_system_id is None:
+            issues.append(
+                (
+                    ("securityGroupId",),
+                    "applies to an existing file system (fileSystemId); remove it (a file system the stack "
+                    "creates gets its own group)",
+                )
+            )
         if self.access_point is not None and self.root_directory != "/":
             issues.append(
                 (

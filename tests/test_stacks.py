@@ -158,6 +158,10 @@ def test_dev_outputs(dev_plan: Plan) -> None:
         "containerName": "backend",
         "containerPort": 8000,
         "logGroup": "/ecs/fargate-platform-dev/backend",
+        # The tasks' own group (the first they join): what a database outside the stack admits.
+        "securityGroupId": one(dev_plan, ECS_SERVICE, "backend-service").inputs["networkConfiguration"][
+            "securityGroups"
+        ][0],
         "discoveryName": "backend.dev.local",
     }
     assert backend["serviceName"].startswith("backend-service-")
@@ -348,6 +352,27 @@ def test_seed_003_builds_its_image_and_keeps_sqlite_on_efs() -> None:
     assert repo.retain_on_delete and repo.inputs["imageTagMutability"] == "IMMUTABLE", repo.urn
     image = one(plan, "awsx:ecr:Image", "my-service-image")
     assert image.inputs["platform"] == "linux/amd64" and len(image.inputs["imageTag"]) == 40, image.urn
+
+
+def test_seed_004_reaches_its_existing_file_system_and_database_group() -> None:
+    """Defect 3 of issue 9: tasks joined only the stack's own groups, and no rule admitted them anywhere."""
+    plan = run_program(
+        PROGRAM,
+        project=PROJECT,
+        stack="example",
+        config=example_config(ROOT / "examples" / "seed-004-django.yaml"),
+    )
+    service = one(plan, ECS_SERVICE, "booking-service")
+    own = service.inputs["networkConfiguration"]["securityGroups"][0]
+    assert service.inputs["networkConfiguration"]["securityGroups"][1:] == ["sg-0b1c2d3e4f5a60730"]
+    rule = one(plan, INGRESS, "booking-static-files-nfs-from-tasks")
+    assert (rule.inputs["securityGroupId"], rule.inputs["referencedSecurityGroupId"]) == (
+        "sg-0b1c2d3e4f5a60720",
+        own,
+    ), rule.urn
+    assert rule.inputs["fromPort"] == rule.inputs["toPort"] == 2049, rule.urn
+    assert rule.urn in service.depends_on, "the service must wait for the rule, or the first mount times out"
+    assert plan.outputs["services"]["booking"]["securityGroupId"] == own
 
 
 # ---------------------------------------------------------------------------------------------- bad input

@@ -324,6 +324,11 @@ def service_args(**overrides: Any) -> FargateServiceArgs:
         ({"containers": []}, "Service `svc` needs at least one container."),
         ({"security_group_ids": []}, "Service `svc` needs at least one security group."),
         (
+            {"security_group_ids": [f"sg-{i}" for i in range(6)]},
+            "Service `svc` joins 6 security groups; a task joins at most 5 (botocore ecs "
+            "AwsVpcConfiguration.securityGroups).",
+        ),
+        (
             {
                 "containers": [ContainerArgs(name="app", image=ImageUri("a:1"))],
                 "discovery": DiscoveryArgs("ns-1", "dev.local", "svc"),

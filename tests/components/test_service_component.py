@@ -289,6 +289,18 @@ def test_execution_role_reads_exactly_its_secrets_and_images(plan: Plan) -> None
     )
 
 
+def test_an_existing_file_system_admits_the_tasks_before_the_service_starts(plan: Plan) -> None:
+    """Defect 3 of issue 9: nothing let the tasks reach an existing file system, so mounts timed out."""
+    rule = one(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "api-static-nfs-from-tasks")
+    assert {k: rule.inputs[k] for k in ("securityGroupId", "referencedSecurityGroupId", "fromPort")} == {
+        "securityGroupId": "sg-0bbbbbbbbbbbbbbbb",
+        "referencedSecurityGroupId": "sg-0123456789abcdef0",
+        "fromPort": 2049,
+    }, rule.urn
+    assert (rule.inputs["toPort"], rule.inputs["ipProtocol"]) == (2049, "tcp"), rule.urn
+    assert rule.urn in one(plan, ECS_SERVICE, "api-service").depends_on
+
+
 def test_created_file_system_is_encrypted_retained_and_reachable_only_from_tasks(plan: Plan) -> None:
     fs = one(plan, FILE_SYSTEM, "api-data-fs")
     assert fs.inputs["encrypted"] is True and fs.retain_on_delete and not fs.protect, fs.urn

@@ -9,7 +9,63 @@ from typing import Any
 import pytest
 from config_cases import frontend_volume, problems, svc, with_
 
+EXISTING_VPC = {
+    "vpcId": "vpc-0123456789abcdef0",
+    "publicSubnetIds": ["subnet-0000000000000000a", "subnet-0000000000000000b"],
+    "taskSubnets": "public",
+}
+
+
+def existing_vpc(raw: dict[str, Any]) -> dict[str, Any]:
+    raw["network"] = dict(EXISTING_VPC)
+    return raw
+
+
 CASES: list[tuple[str, Any, list[str]]] = [
+    (
+        "an existing file system with a new VPC",
+        lambda r: frontend_volume(r, {"efs": {"fileSystemId": "fs-0123456789abcdef0"}}),
+        [
+            "services.frontend.volumes.data.efs.fileSystemId: is reachable only from the VPC of its mount "
+            "targets, and this stack creates its own; set network.vpcId (with its subnets) to that VPC"
+        ],
+    ),
+    (
+        "a mount-target group on a created file system",
+        lambda r: frontend_volume(r, {"efs": {"securityGroupId": "sg-0123456789abcdef0"}}),
+        [
+            "services.frontend.volumes.data.efs.securityGroupId: applies to an existing file system "
+            "(fileSystemId); remove it (a file system the stack creates gets its own group)"
+        ],
+    ),
+    (
+        "a mount-target group that is not a group id",
+        lambda r: frontend_volume(
+            existing_vpc(r), {"efs": {"fileSystemId": "fs-0123456789abcdef0", "securityGroupId": "sg-x"}}
+        ),
+        [
+            "services.frontend.volumes.data.efs.securityGroupId: 'sg-x' is not a security group id; use ids "
+            "such as sg-0123456789abcdef0"
+        ],
+    ),
+    (
+        "extra task groups with a new VPC",
+        lambda r: svc(r).update(securityGroups=["sg-0123456789abcdef0"]),
+        [
+            "services.backend.securityGroups: are groups of an existing VPC, and this stack creates its own; "
+            "set network.vpcId (with its subnets) to their VPC, or remove securityGroups"
+        ],
+    ),
+    (
+        "extra task groups beyond AWS's five per task",
+        lambda r: svc(existing_vpc(r)).update(securityGroups=[f"sg-012345678{i}abcdef0" for i in range(4)]),
+        ["services.backend.securityGroups: has more than 3 item(s); remove some"],
+    ),
+    (
+        "an extra task group twice",
+        lambda r: svc(existing_vpc(r)).update(securityGroups=["sg-0123456789abcdef0"] * 2),
+        ["services.backend.securityGroups: lists a group twice; list each group once"],
+    ),
     (
         "volume both kinds",
         lambda r: frontend_volume(r, {"efs": {}, "scratch": True}),

@@ -109,7 +109,12 @@ FargateService(
         },
         efs_volumes=[
             EfsVolume("data", access_point=EfsAccessPoint(path="/data", uid=1000, gid=1000)),
-            EfsVolume("static", file_system_id="fs-0a1b2c3d4e5f67890", root_directory="/static"),
+            EfsVolume(
+                "static",
+                file_system_id="fs-0a1b2c3d4e5f67890",
+                root_directory="/static",
+                security_group_id="sg-0bbbbbbbbbbbbbbbb",
+            ),
         ],
         scratch_volumes=["cache"],
         ephemeral_storage_gib=30,
