@@ -19,7 +19,7 @@ import pulumi_aws as aws
 
 from components.naming import ALB_LOGICAL_NAME_LIMIT, bounded_name
 
-TLS13_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+TLS13_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
 INTERNAL_NAME_PREFIX = "alb-"  # the physical-name prefix of an ALB whose logical name begins with "internal-"
 MAX_CONDITION_VALUES = 5  # ALB: at most 5 match values per rule across its conditions
 

@@ -16,8 +16,12 @@ from config.base import ACCOUNT, PARTITION, REGION, ConfigModel
 from config.containers import ContainerHealthCheck, check_timeout_below_interval
 from config.errors import ConfigProblems, Issue, fail, raise_if, short_repr
 
-DEFAULT_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-"""TLS policy of the HTTPS listener: TLS 1.3 and 1.2 with forward secrecy (Security Hub ELB.17)."""
+DEFAULT_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
+"""TLS policy of the HTTPS listener: TLS 1.3 and 1.2 (restricted to forward-secret AEAD ciphers) with hybrid
+post-quantum key exchange (ML-KEM), the policy AWS recommends and the console's default ("Security policies
+for your Application Load Balancer", docs.aws.amazon.com/elasticloadbalancing/latest/application/
+describe-ssl-policies.html). The API's own default, ELBSecurityPolicy-2016-08, still accepts TLS 1.0
+(pulumi_aws/lb/listener.py ssl_policy), so the listener always names one."""
 
 
 TLS_POLICIES: tuple[str, ...] = (
@@ -28,9 +32,26 @@ TLS_POLICIES: tuple[str, ...] = (
     "ELBSecurityPolicy-TLS13-1-3-2021-06",
     "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
     "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-2023-04",
     "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-Ext2-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
 )
-"""The ALB TLS 1.3 policy family Security Hub ELB.17 recommends."""
+"""The TLS 1.3 policies with TLS 1.2 as the minimum (Security Hub ELB.17): the 2021-06 family, its FIPS
+2023-04 variants and the 2025-09 post-quantum variants, from the same AWS page. TLS13-1-0 / TLS13-1-1
+(which still accept TLS 1.0 / 1.1) are not included. The policy pack keeps the same list (policy/ stands
+alone); a test compares them."""
 
 
 CERT_ARN_RE = re.compile(rf"^arn:{PARTITION}:acm:{REGION}:{ACCOUNT}:certificate/[A-Za-z0-9-]+\Z")

@@ -93,7 +93,8 @@ def tls_policy(resource: Resource, config: Config, report: Report) -> None:
             resource,
             "",
             requirement,
-            'set sslPolicy to "ELBSecurityPolicy-TLS13-1-2-2021-06" or another policy in allowedPolicies',
+            'set sslPolicy to "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09" or another policy in '
+            "allowedPolicies",
         )
     )
 
@@ -188,7 +189,8 @@ POLICIES = [
     common.resource_policy(
         "alb-tls-policy",
         "Checks that HTTPS and TLS listeners use a recommended TLS 1.3 security policy "
-        "(ELBSecurityPolicy-TLS13-1-2-2021-06 family; Security Hub ELB.17, Checkov CKV_AWS_103).",
+        "(ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09 and the TLS 1.3 family; Security Hub ELB.17, Checkov "
+        "CKV_AWS_103).",
         type_tokens.LISTENER,
         tls_policy,
         enforcement_level=common.ADVISORY,

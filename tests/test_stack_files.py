@@ -122,7 +122,7 @@ def test_prod_stack() -> None:
     assert cfg.cluster.container_insights == "enabled"
     assert cfg.logs.retention_days == 30
     assert cfg.load_balancer.https
-    assert cfg.load_balancer.ssl_policy == "ELBSecurityPolicy-TLS13-1-2-2021-06"
+    assert cfg.load_balancer.ssl_policy == "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
     assert cfg.load_balancer.deletion_protection and cfg.load_balancer.access_logs is not None
     assert cfg.network.nat_gateways in ("single", "perAz") and cfg.network.az_count >= 2
     assert (cfg.network.task_subnets, cfg.assign_public_ip) == ("private", False)

@@ -79,7 +79,7 @@ def test_secure_defaults_of_a_bare_service() -> None:
     lb = ok(raw).load_balancer
     assert lb.https is False
     assert (lb.ssl_policy, lb.drop_invalid_headers, lb.desync_mitigation) == (
-        "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
         True,
         "defensive",
     )

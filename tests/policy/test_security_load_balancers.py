@@ -19,7 +19,9 @@ REDIRECT_MSG = (
     '"HTTPS", port "443" and statusCode "HTTP_301", and serve the application on an HTTPS listener (or set '
     "requireHttps to false for a stack without a certificate)."
 )
-TLS_FIX = 'set sslPolicy to "ELBSecurityPolicy-TLS13-1-2-2021-06" or another policy in allowedPolicies.'
+TLS_FIX = (
+    'set sslPolicy to "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09" or another policy in allowedPolicies.'
+)
 HEADERS_MSG = "Load balancer 'web' must drop invalid HTTP header fields; set dropInvalidHeaderFields to true."
 DESYNC_MSG = (
     "Load balancer 'web' must use desync mitigation mode defensive or strictest; set desyncMitigationMode to "
@@ -243,3 +245,12 @@ def test_logs_unknown_bucket_counts_as_set(run, good):
     # During preview the bucket (created in the same stack) is unknown: that is a computed name, not a gap.
     props = good.load_balancer(accessLogs={"bucket": UNKNOWN, "enabled": True})
     assert run.resource(LOGS, LB_TOKENS[0], props) == []
+
+
+def test_the_program_accepts_exactly_the_packs_tls_policies() -> None:
+    """policy/ stands alone, so config/ keeps its own copy of the list; they must not drift apart."""
+    from components.load_balancer import TLS13_POLICY
+    from config.load_balancer import DEFAULT_TLS_POLICY, TLS_POLICIES
+
+    assert TLS_POLICIES == security_load_balancers.RECOMMENDED_TLS_POLICIES
+    assert DEFAULT_TLS_POLICY == TLS13_POLICY == "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
