@@ -122,7 +122,9 @@ class _Checker:
         for step in self.diff.steps:
             if step.urn == urn and step.op in (DELETE, DELETE_REPLACED):
                 return "until it is deleted at the end of the update"
-        return "(it stays)"
+            if step.urn == urn and step.op == UPDATE:
+                return "until its own update, later in this update"
+        return "(it keeps it)"
 
     def uniqueness(self) -> None:
         held: dict[tuple[str, ...], list[tuple[str, str]]] = {}  # key → [(urn, "old"|"new")]
@@ -171,7 +173,12 @@ class _Checker:
                 "priority-in-use",
                 "priority",
                 f"priority {key[2]} on listener {listener} is still held by {holder_name} {self.fate(urn)} "
-                "(PriorityInUse); give each service a stable route.priority",
+                "(PriorityInUse); "
+                + (
+                    "give each service a stable route.priority"
+                    if "deleted" in self.fate(urn)
+                    else "move one rule to a free priority first, in an update of its own"
+                ),
             )
             return
         error = _NAMED[r.type][1]
@@ -292,7 +299,7 @@ class _Checker:
                     "intended, unprotect it first (pulumi state unprotect), else undo the change",
                 )
                 continue
-            why = self.stateful(old, passwords)
+            why = self.stateful(old, passwords, replaced=step.op == REPLACE)
             if why:
                 cause = f" ({', '.join(step.forced_by)} forces it)" if step.forced_by else ""
                 kept = " (retainOnDelete keeps the old one in AWS, but the stack moves to a new one)"
@@ -305,14 +312,14 @@ class _Checker:
                     "move the data first and set retainOnDelete",
                 )
 
-    def stateful(self, r: RecordedResource, passwords: set[str]) -> str:
+    def stateful(self, r: RecordedResource, passwords: set[str], *, replaced: bool) -> str:
         if r.type == "aws:efs/fileSystem:FileSystem":
             return "an EFS file system (its files)"
         if r.type == "aws:ecr/repository:Repository":
             return "an ECR repository (its images)"
         if r.type == "aws:cloudwatch/logGroup:LogGroup" and self.prod:
             return "a prod log group (its logs)"
-        if r.type == PASSWORD:
+        if r.type == PASSWORD and replaced:
             return "a generated password (every database or service using it gets a new one)"
         if r.type == "aws:ssm/parameter:Parameter" and passwords & set(r.depends_on):
             return "an SSM parameter holding a generated password"
