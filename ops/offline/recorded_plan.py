@@ -24,6 +24,13 @@ class RecordedResource:
     retain_on_delete: bool
     depends_on: tuple[str, ...]  # URNs the engine sees as dependencies (explicit dependsOn + input deps)
     provider: str  # provider reference ("<urn>::<id>"), "" for the default provider
+    # How the resource may change (resource options as the engine receives them; `python -m ops diff`):
+    delete_before_replace: bool = False
+    replace_on_changes: tuple[str, ...] = ()  # input property paths ("*" for all)
+    ignore_changes: tuple[str, ...] = ()  # input property paths the engine keeps from the old state
+    aliases: tuple[str, ...] = ()  # alias URNs, or "name=…,type=…,parent=…" specs
+    # The mock id and ARN the run handed out, so a diff can find inputs that reference this resource.
+    output_ids: tuple[str, ...] = ()
 
 
 @dataclass

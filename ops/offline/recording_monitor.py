@@ -1,5 +1,6 @@
 """The mock monitor of an offline run: it sees each full `RegisterResource` request (type, name, parent,
-inputs, protect, retainOnDelete, dependencies, provider), records it as a `RecordedResource` and answers
+inputs, protect, retainOnDelete, deleteBeforeReplace, replaceOnChanges, ignoreChanges, aliases, dependencies,
+provider), records it as a `RecordedResource` and answers
 with `AwsMocks` outputs. Secret inputs are unwrapped to plain values and their paths listed, because AWS
 receives them in plain text. The engine log collects what the program logs through pulumi.log.
 """
@@ -135,6 +136,11 @@ def make_recording_monitor(
                 retain_on_delete=bool(request.retainOnDelete),
                 depends_on=tuple(sorted(set(request.dependencies))),
                 provider=request.provider,
+                delete_before_replace=bool(request.deleteBeforeReplace),
+                replace_on_changes=tuple(request.replaceOnChanges),
+                ignore_changes=tuple(request.ignoreChanges),
+                aliases=_aliases(request),
+                output_ids=_output_ids(ident, state),
             )
             for key in request.additionalSecretOutputs:
                 # The engine marks these outputs secret (e.g. a RandomPassword's `result`); so do we.
@@ -156,6 +162,25 @@ def make_recording_monitor(
             return resource_pb2.ResourceInvokeResponse(failures=None, **{"return": _struct(result)})
 
     return RecordingMonitor()
+
+
+def _aliases(request: Any) -> tuple[str, ...]:
+    """Alias URNs and specs of a request (the SDK sends one form or the other, by engine version)."""
+    found = [str(u) for u in request.aliasURNs]
+    for alias in request.aliases:
+        if alias.WhichOneof("alias") == "urn":
+            found.append(alias.urn)
+        elif alias.WhichOneof("alias") == "spec":
+            spec = alias.spec
+            parts = [f"{k}={v}" for k, v in (("name", spec.name), ("type", spec.type)) if v]
+            parts.append("parent=" + ("none" if spec.noParent else spec.parentUrn or "same"))
+            found.append(",".join(parts))
+    return tuple(found)
+
+
+def _output_ids(ident: Any, state: dict[str, Any]) -> tuple[str, ...]:
+    values = [ident, state.get("arn")]
+    return tuple(dict.fromkeys(v for v in values if isinstance(v, str) and len(v) >= 6))
 
 
 # --------------------------------------------------------------------------------------------- engine log

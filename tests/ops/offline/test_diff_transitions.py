@@ -1,0 +1,455 @@
+"""ops diff on real plans: a corpus of transitions, each a base config and a changed one planned with the real
+program under mocks; each asserts the exact steps (op, logical name, in the engine's order), the forcing paths
+of the replacements and the findings.
+
+Assertions that depend on fixes landing on main are marked `MAIN-FIX:` with what will change:
+- capacity: without forceNewDeployment on the ECS services, a capacity change replaces both services and
+  fails with ecs-capacity-provider-change. With forceNewDeployment: true (main's upcoming change) both
+  services become updates and the findings go away.
+- password-sidecar: a `length` on the sidecar's generated password is ignored today (config/services.py
+  `generated_secrets` takes the first reference: the backend's DATABASE_URL template, length 32), so the
+  diff is empty; when that is fixed the RandomPassword is replaced and a data-loss finding appears.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from diff_support import example_config, stack_config, summary, transition
+
+S = "fargate-platform:"
+DEV = stack_config("dev")
+
+
+def _with(base: dict[str, Any], change: Any) -> dict[str, Any]:
+    new = copy.deepcopy(base)
+    change(new)
+    return new
+
+
+def _svc(config: dict[str, Any]) -> dict[str, Any]:
+    return config[S + "services"]
+
+
+def _routed(p_backend: int, p_frontend: int) -> dict[str, Any]:
+    def change(c: dict[str, Any]) -> None:
+        _svc(c)["backend"]["route"] = {"pathPatterns": ["/api/*"], "priority": p_backend}
+        _svc(c)["frontend"]["route"] = {"pathPatterns": ["/web/*"], "priority": p_frontend}
+
+    return _with(DEV, change)
+
+
+def _efs_off(c: dict[str, Any]) -> None:
+    svc = _svc(c)["my-service"]
+    del svc["volumes"]
+    svc["mounts"] = []
+    svc["environment"] = {}
+
+
+EFS = example_config("seed-003-fsd-minimal")
+EFS_OFF = _with(EFS, _efs_off)
+CERT = "arn:aws:acm:eu-west-2:123456789012:certificate/8c3e5a7d-1f2b-4c6d-9e0a-3b5f7d9c1e2a"
+WITH_KEY = _with(
+    DEV, lambda c: _svc(c)["frontend"].__setitem__("secrets", {"API_KEY": {"generate": "apiKey"}})
+)
+
+
+def _reorder(c: dict[str, Any]) -> None:
+    svc = _svc(c)
+    c[S + "services"] = {"frontend": svc["frontend"], "backend": svc["backend"]}
+
+
+def _rename(c: dict[str, Any]) -> None:
+    svc = _svc(c)
+    c[S + "services"] = {"backend": svc["backend"], "web": svc["frontend"]}
+
+
+def _reuse_priority(c: dict[str, Any]) -> None:
+    del _svc(c)["backend"]
+    _svc(c)["frontend"]["route"]["priority"] = 10
+
+
+WORKER = {"image": "busybox:1.36", "cpu": 256, "memory": 512, "command": ["sleep", "infinity"]}
+
+CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "add": (DEV, _with(DEV, lambda c: _svc(c).__setitem__("worker", WORKER))),
+    "remove-frontend": (DEV, _with(DEV, lambda c: _svc(c).pop("frontend"))),
+    "remove-backend": (DEV, _with(DEV, lambda c: _svc(c).pop("backend"))),
+    "reorder": (DEV, _with(DEV, _reorder)),
+    "rename": (DEV, _with(DEV, _rename)),
+    "capacity": (DEV, _with(DEV, lambda c: c[S + "cluster"].__setitem__("capacity", "onDemand"))),
+    "cpu-memory": (DEV, _with(DEV, lambda c: _svc(c)["frontend"].update(cpu=512, memory=1024))),
+    "image": (DEV, _with(DEV, lambda c: _svc(c)["frontend"]["image"].__setitem__("tag", "v2"))),
+    "port": (DEV, _with(DEV, lambda c: _svc(c)["frontend"].__setitem__("port", 3001))),
+    "health": (DEV, _with(DEV, lambda c: _svc(c)["frontend"]["healthCheck"].__setitem__("path", "/healthz"))),
+    "route": (
+        DEV,
+        _with(DEV, lambda c: _svc(c)["backend"]["route"].__setitem__("pathPatterns", ["/api/*", "/v2/*"])),
+    ),
+    "discovery": (_with(DEV, lambda c: _svc(c)["frontend"].__setitem__("discovery", False)), DEV),
+    "https": (DEV, _with(DEV, lambda c: c[S + "loadBalancer"].__setitem__("certificateArn", CERT))),
+    "autoscaling": (
+        DEV,
+        _with(
+            DEV,
+            lambda c: _svc(c)["frontend"].__setitem__("autoscaling", {"min": 1, "max": 3, "cpuTarget": 60}),
+        ),
+    ),
+    "env": (DEV, _with(DEV, lambda c: _svc(c)["backend"]["environment"].__setitem__("LOG_LEVEL", "debug"))),
+    "password-sidecar": (
+        DEV,
+        _with(
+            DEV,
+            lambda c: _svc(c)["backend"]["sidecars"]["postgres"]["secrets"].__setitem__(
+                "POSTGRES_PASSWORD", {"generate": "dbPassword", "length": 40}
+            ),
+        ),
+    ),
+    "efs-enable": (EFS_OFF, EFS),
+    "efs-remove": (EFS, EFS_OFF),
+    "priority-swap": (_routed(10, 20), _routed(20, 10)),
+    "priority-reuse": (_routed(10, 20), _with(_routed(10, 20), _reuse_priority)),
+    "password-direct": (
+        WITH_KEY,
+        _with(WITH_KEY, lambda c: _svc(c)["frontend"]["secrets"]["API_KEY"].__setitem__("length", 40)),
+    ),
+}
+
+# MAIN-FIX: "capacity" becomes two updates of the services (no replace, no delete-replaced, no findings)
+# once the services set forceNewDeployment: true; "password-sidecar" gains a replace of backend-dbPassword,
+# updates of the SSM parameters and a data-loss finding once the sidecar's length is honoured.
+EXPECTED: dict[str, dict[str, Any]] = {
+    "add": {
+        "ops": [
+            ("create", "worker"),
+            ("create", "worker-logs"),
+            ("create", "worker-iam"),
+            ("create", "worker-iam-exec"),
+            ("create", "worker-iam-task"),
+            ("create", "worker-task"),
+            ("create", "worker-iam-exec"),
+            ("create", "t-worker-tasks"),
+            ("create", "worker-service"),
+            ("create", "t-worker-out"),
+        ],
+        "forced": {},
+        "findings": [],
+    },
+    "remove-frontend": {
+        "ops": [
+            ("update", "t-http"),
+            ("delete", "t-frontend-from-peers"),
+            ("delete", "t-frontend-from-alb"),
+            ("delete", "t-frontend-out"),
+            ("delete", "t-alb-to-frontend"),
+            ("delete", "frontend-service"),
+            ("delete", "t-frontend-tasks"),
+            ("delete", "frontend-iam-exec"),
+            ("delete", "frontend-discovery"),
+            ("delete", "frontend-task"),
+            ("delete", "frontend-iam-task"),
+            ("delete", "frontend-iam-exec"),
+            ("delete", "frontend-iam"),
+            ("delete", "frontend-logs"),
+            ("delete", "frontend"),
+            ("delete", "t-frontend-tg"),
+        ],
+        "forced": {},
+        "findings": [],
+    },
+    "remove-backend": {
+        "ops": [
+            ("delete", "t-backend-from-peers"),
+            ("delete", "t-backend-from-alb"),
+            ("delete", "t-backend-out"),
+            ("delete", "t-alb-to-backend"),
+            ("delete", "backend-service"),
+            ("delete", "t-backend-tasks"),
+            ("delete", "t-backend-rule"),
+            ("delete", "t-backend-tg"),
+            ("delete", "backend-iam-exec"),
+            ("delete", "backend-discovery"),
+            ("delete", "backend-task"),
+            ("delete", "backend-iam-task"),
+            ("delete", "backend-iam-exec"),
+            ("delete", "backend-iam"),
+            ("delete", "backend-dbPassword"),
+            ("delete", "backend-DATABASE_URL"),
+            ("delete", "backend-dbPassword"),
+            ("delete", "backend-logs"),
+            ("delete", "backend"),
+        ],
+        "forced": {},
+        "findings": [("data-loss", "backend-dbPassword", "-"), ("data-loss", "backend-DATABASE_URL", "-")],
+    },
+    "reorder": {"ops": [], "forced": {}, "findings": []},
+    "rename": {
+        "ops": [
+            ("create", "t-web-tg"),
+            ("update", "t-http"),
+            ("create", "web"),
+            ("create", "web-logs"),
+            ("create", "web-iam"),
+            ("create", "web-iam-exec"),
+            ("create", "web-iam-task"),
+            ("create", "web-task"),
+            ("create", "web-discovery"),
+            ("create", "web-iam-exec"),
+            ("create", "t-web-tasks"),
+            ("create", "web-service"),
+            ("create", "t-alb-to-web"),
+            ("create", "t-web-out"),
+            ("create", "t-web-from-alb"),
+            ("create", "t-web-from-peers"),
+            ("delete", "t-frontend-from-peers"),
+            ("delete", "t-frontend-from-alb"),
+            ("delete", "t-frontend-out"),
+            ("delete", "t-alb-to-frontend"),
+            ("delete", "frontend-service"),
+            ("delete", "t-frontend-tasks"),
+            ("delete", "frontend-iam-exec"),
+            ("delete", "frontend-discovery"),
+            ("delete", "frontend-task"),
+            ("delete", "frontend-iam-task"),
+            ("delete", "frontend-iam-exec"),
+            ("delete", "frontend-iam"),
+            ("delete", "frontend-logs"),
+            ("delete", "frontend"),
+            ("delete", "t-frontend-tg"),
+        ],
+        "forced": {},
+        "findings": [],
+    },
+    "capacity": {
+        "ops": [
+            ("update", "t-capacity"),
+            ("replace", "backend-service"),
+            ("replace", "frontend-service"),
+            ("delete-replaced", "frontend-service"),
+            ("delete-replaced", "backend-service"),
+        ],
+        "forced": {
+            "backend-service": ["capacityProviderStrategies[].capacityProvider"],
+            "frontend-service": ["capacityProviderStrategies[].capacityProvider"],
+        },
+        "findings": [
+            ("ecs-capacity-provider-change", "backend-service", "capacityProviderStrategies"),
+            ("ecs-capacity-provider-change", "frontend-service", "capacityProviderStrategies"),
+        ],
+    },
+    "cpu-memory": {
+        "ops": [
+            ("replace", "frontend-task"),
+            ("update", "frontend-service"),
+            ("delete-replaced", "frontend-task"),
+        ],
+        "forced": {"frontend-task": ["cpu", "memory"]},
+        "findings": [],
+    },
+    "image": {
+        "ops": [
+            ("replace", "frontend-task"),
+            ("update", "frontend-service"),
+            ("delete-replaced", "frontend-task"),
+        ],
+        "forced": {"frontend-task": ["containerDefinitions[].image"]},
+        "findings": [],
+    },
+    "port": {
+        "ops": [
+            ("replace", "t-frontend-tg"),
+            ("update", "t-http"),
+            ("replace", "frontend-task"),
+            ("update", "frontend-service"),
+            ("update", "t-alb-to-frontend"),
+            ("update", "t-frontend-from-alb"),
+            ("update", "t-frontend-from-peers"),
+            ("delete-replaced", "frontend-task"),
+            ("delete-replaced", "t-frontend-tg"),
+        ],
+        "forced": {
+            "t-frontend-tg": ["port"],
+            "frontend-task": [
+                "containerDefinitions[].portMappings[].containerPort",
+                "containerDefinitions[].portMappings[].hostPort",
+            ],
+        },
+        "findings": [],
+    },
+    "health": {"ops": [("update", "t-frontend-tg")], "forced": {}, "findings": []},
+    "route": {"ops": [("update", "t-backend-rule")], "forced": {}, "findings": []},
+    "discovery": {
+        "ops": [
+            ("create", "frontend-discovery"),
+            ("update", "frontend-service"),
+            ("create", "t-frontend-from-peers"),
+        ],
+        "forced": {},
+        "findings": [],
+    },
+    "https": {
+        "ops": [
+            ("update", "t-http"),
+            ("create", "t-https"),
+            ("replace", "t-backend-rule"),
+            ("create", "t-alb-in-443-v4"),
+            ("create", "t-alb-in-443-v6"),
+            ("delete-replaced", "t-backend-rule"),
+        ],
+        "forced": {"t-backend-rule": ["listenerArn"]},
+        "findings": [],
+    },
+    "autoscaling": {
+        "ops": [("create", "frontend-scaling"), ("create", "frontend-cpu-scaling")],
+        "forced": {},
+        "findings": [],
+    },
+    "env": {
+        "ops": [
+            ("replace", "backend-task"),
+            ("update", "backend-service"),
+            ("delete-replaced", "backend-task"),
+        ],
+        "forced": {"backend-task": ["containerDefinitions[].environment[].value"]},
+        "findings": [],
+    },
+    "password-sidecar": {"ops": [], "forced": {}, "findings": []},
+    "efs-enable": {
+        "ops": [
+            ("create", "my-service-efs"),
+            ("create", "my-service-data-fs"),
+            ("create", "my-service-data-mt-1"),
+            ("create", "my-service-data-mt-2"),
+            ("create", "my-service-data-ap"),
+            ("replace", "my-service-task"),
+            ("create", "my-service-iam-task"),
+            ("update", "my-service-service"),
+            ("create", "my-service-efs-from-tasks"),
+            ("delete-replaced", "my-service-task"),
+        ],
+        "forced": {
+            "my-service-task": [
+                "containerDefinitions[].environment[]",
+                "containerDefinitions[].mountPoints[]",
+                "volumes",
+            ]
+        },
+        "findings": [],
+    },
+    "efs-remove": {
+        "ops": [
+            ("replace", "my-service-task"),
+            ("update", "my-service-service"),
+            ("delete", "my-service-efs-from-tasks"),
+            ("delete", "my-service-iam-task"),
+            ("delete-replaced", "my-service-task"),
+            ("delete", "my-service-data-ap"),
+            ("delete", "my-service-data-mt-2"),
+            ("delete", "my-service-data-mt-1"),
+            ("retain", "my-service-data-fs"),
+            ("delete", "my-service-efs"),
+        ],
+        "forced": {
+            "my-service-task": [
+                "containerDefinitions[].environment[]",
+                "containerDefinitions[].mountPoints[]",
+                "volumes",
+            ]
+        },
+        "findings": [],
+    },
+    "priority-swap": {
+        "ops": [("update", "t-backend-rule"), ("update", "t-frontend-rule")],
+        "forced": {},
+        "findings": [("priority-in-use", "t-backend-rule", "priority")],
+    },
+    "priority-reuse": {
+        "ops": [
+            ("update", "t-frontend-rule"),
+            ("delete", "t-backend-from-peers"),
+            ("delete", "t-backend-from-alb"),
+            ("delete", "t-backend-out"),
+            ("delete", "t-alb-to-backend"),
+            ("delete", "backend-service"),
+            ("delete", "t-backend-tasks"),
+            ("delete", "t-backend-rule"),
+            ("delete", "t-backend-tg"),
+            ("delete", "backend-iam-exec"),
+            ("delete", "backend-discovery"),
+            ("delete", "backend-task"),
+            ("delete", "backend-iam-task"),
+            ("delete", "backend-iam-exec"),
+            ("delete", "backend-iam"),
+            ("delete", "backend-dbPassword"),
+            ("delete", "backend-DATABASE_URL"),
+            ("delete", "backend-dbPassword"),
+            ("delete", "backend-logs"),
+            ("delete", "backend"),
+        ],
+        "forced": {},
+        "findings": [
+            ("priority-in-use", "t-frontend-rule", "priority"),
+            ("data-loss", "backend-dbPassword", "-"),
+            ("data-loss", "backend-DATABASE_URL", "-"),
+        ],
+    },
+    "password-direct": {
+        "ops": [
+            ("replace", "frontend-apiKey"),
+            ("update", "frontend-apiKey"),
+            ("delete-replaced", "frontend-apiKey"),
+        ],
+        "forced": {"frontend-apiKey": ["length"]},
+        "findings": [("data-loss", "frontend-apiKey", "length")],
+    },
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_transition(name: str) -> None:
+    base, new = CASES[name]
+    diff, findings, _notes = transition(base, new)
+    assert summary(diff, findings) == EXPECTED[name], name
+
+
+def test_reordering_services_changes_nothing() -> None:
+    diff, findings, _ = transition(*CASES["reorder"])
+    assert diff.steps == [] and findings == [] and diff.unchanged == len(diff.new.resources)
+
+
+def test_priority_messages_name_the_listener_the_holder_and_the_fix() -> None:
+    _, findings, _ = transition(*CASES["priority-reuse"])
+    assert findings[0].message == (
+        "aws:lb/listenerRule:ListenerRule t-frontend-rule: priority 10 on listener t-http is still held by "
+        "t-backend-rule until it is deleted at the end of the update (PriorityInUse); give each service a "
+        "stable route.priority"
+    )
+    _, findings, _ = transition(*CASES["priority-swap"])
+    assert findings[0].message.endswith(
+        "is still held by t-frontend-rule until its own update, later in this update (PriorityInUse); move "
+        "one rule to a free priority first, in an update of its own"
+    )
+
+
+def test_capacity_change_without_force_new_deployment() -> None:
+    # MAIN-FIX: with forceNewDeployment: true on the services this finding disappears.
+    _, findings, _ = transition(*CASES["capacity"])
+    assert findings[0].message.startswith(
+        "aws:ecs/service:Service backend-service: capacityProviderStrategies changes without "
+        "forceNewDeployment: true, so the provider replaces the service"
+    )
+
+
+def test_port_change_notes_the_listener_moving_to_the_new_target_group() -> None:
+    _, _, notes = transition(*CASES["port"])
+    assert notes == [
+        "aws:lb/listener:Listener t-http: defaultActions moves to the replacement of t-frontend-tg (port); "
+        "the new target group has no healthy targets until the service's tasks register in it"
+    ]
+
+
+def test_efs_removal_retains_the_file_system() -> None:
+    diff, findings, _ = transition(*CASES["efs-remove"])
+    assert ("retain", "my-service-data-fs") in diff.ops() and findings == []
