@@ -146,15 +146,14 @@ class ServiceConfig(ContainerConfig):
 
     @property
     def generated_secrets(self) -> dict[str, int]:
-        """Generated password name → length, over every container of the service."""
-        out: dict[str, int] = {}
-        for _, container in self.containers():
-            for src in container.secrets.values():
-                if src.generate is not None:
-                    out.setdefault(src.generate, src.effective_length)
-                for ref in src.template_refs:
-                    if ref.kind == "generate":
-                        out.setdefault(ref.name, 32)
+        """Generated password name → length, over every container of the service: the length a `generate`
+        source gives, wherever it is (a template in an earlier container only refers to it)."""
+        sources = [src for _, container in self.containers() for src in container.secrets.values()]
+        out = {src.generate: src.effective_length for src in reversed(sources) if src.generate is not None}
+        for src in sources:
+            for ref in src.template_refs:
+                if ref.kind == "generate":
+                    out.setdefault(ref.name, 32)
         return out
 
     @property

@@ -1,5 +1,6 @@
-"""The README and docs/ tell the truth: links resolve, the README stays a page, and "your first service"
-shows the file it names and the output `ops check` really prints for it."""
+"""The README and docs/ tell the truth: links resolve, the README stays a page, "your first service" shows the
+file it names and the output `ops check` really prints for it, and the day-2 example is what `ops diff`
+prints."""
 
 from __future__ import annotations
 
@@ -70,6 +71,27 @@ def test_the_first_service_check_output_is_what_check_prints(
     monkeypatch.setenv("NO_COLOR", "1")
     code = main(["check", "--stack", "first", "--project-dir", str(project)])
     out = capsys.readouterr().out
-    (shown,) = _fenced_blocks(README.read_text(encoding="utf-8"), "text")
+    shown = _fenced_blocks(README.read_text(encoding="utf-8"), "text")[0]
     assert code == 0
+    assert out == shown
+
+
+def test_the_day_2_example_is_what_diff_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's `ops diff` example: the last release had `length: 40` on the postgres password."""
+    from ops.cli import main
+
+    dev = (ROOT / "Pulumi.dev.yaml").read_text(encoding="utf-8")
+    released = dev.replace("{generate: dbPassword}", "{generate: dbPassword, length: 40}", 1)
+    assert released != dev
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "Pulumi.dev.yaml").write_text(released, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "110")
+    monkeypatch.setenv("NO_COLOR", "1")
+    code = main(["diff", "--stack", "dev", "--project-dir", str(ROOT), "--base", "base/Pulumi.dev.yaml"])
+    out = capsys.readouterr().out
+    shown = _fenced_blocks(README.read_text(encoding="utf-8"), "text")[1]
+    assert code == 1
     assert out == shown

@@ -35,7 +35,7 @@ class Step:
     name: str
     properties: tuple[str, ...] = ()  # changed top-level inputs (update, replace)
     forced_by: tuple[str, ...] = ()  # the changed paths that force the replacement
-    reason: str = ""  # why it is replaced, when not only the schema ("replaceOnChanges", ...)
+    reason: str = ""  # why it is replaced beyond the schema ("replaceOnChanges"), or why an update is refused
     delete_before_replace: bool = False
     custom: bool = True
 
@@ -197,20 +197,20 @@ def _replacement(new: RecordedResource, old: RecordedResource, changed: list[str
     """(forcing paths, reason) of a change; no paths when it is made in place."""
     forced = forcing_paths(new.type, changed)
     reason = ""
-    rules = FORCE_NEW.get(new.type)
-    for prop, flag in rules.conditional if rules else ():
-        hit = [c for c in changed if _covers(prop, c)]
-        if not hit:
-            continue
-        both = bool(old.inputs.get(prop)) and bool(new.inputs.get(prop))
-        if new.inputs.get(flag) is not True or not both:
-            forced.extend(hit)
-            reason = f"{prop} changes without {flag}: true"
     by_option = replace_on_changes_paths(new.replace_on_changes, changed)
     if by_option:
         forced.extend(by_option)
         reason = reason or "replaceOnChanges"
     return _unique(forced), reason
+
+
+def _refusal(new: RecordedResource, changed: list[str]) -> str:
+    """Why the provider refuses an in-place change at preview, or "" (TypeRules.conditional)."""
+    rules = FORCE_NEW.get(new.type)
+    for prop, flag in rules.conditional if rules else ():
+        if new.inputs.get(flag) is not True and any(_covers(prop, c) for c in changed):
+            return f"{prop} changes without {flag}: true"
+    return ""
 
 
 def diff_plans(old: Plan, new: Plan) -> Diff:
@@ -249,7 +249,7 @@ def diff_plans(old: Plan, new: Plan) -> Diff:
         forced, reason = _replacement(r, before, changed)
         props = top_level(changed)
         if not forced:
-            steps.append(Step(UPDATE, r.urn, r.type, r.name, props))
+            steps.append(Step(UPDATE, r.urn, r.type, r.name, props, reason=_refusal(r, changed)))
             continue
         replaced_ids[r.urn] = before.output_ids
         dbr = r.delete_before_replace

@@ -6,8 +6,8 @@ and notes (worth knowing, not failures).
   names of log groups, SSM parameters, Cloud Map services per namespace, IAM roles, target groups, load
   balancers, clusters, ECS services per cluster, ECR repositories, namespaces, security groups). Task
   definition families may repeat: they are revisions.
-- Provider rules: an ECS capacity provider strategy change without forceNewDeployment (the provider replaces
-  the service); a target group replaced under a listener or an ECS service.
+- Provider rules: an ECS capacity provider strategy change without forceNewDeployment (the provider refuses
+  it at preview); a target group replaced under a listener or an ECS service.
 - Data at risk: a replacement or delete of a stateful resource (EFS file system, ECR repository, a log group
   in prod, an SSM parameter holding a generated password, a RandomPassword); protected resources (Pulumi
   refuses). A delete of a resource with retainOnDelete is a `retain` step, not a finding.
@@ -210,14 +210,14 @@ class _Checker:
     def provider_rules(self) -> None:
         replaced = {s.urn: s for s in self.diff.steps if s.op == REPLACE}
         for step in self.diff.steps:
-            if step.op == REPLACE and step.type == ECS_SERVICE and "forceNewDeployment" in step.reason:
+            if step.op == UPDATE and step.type == ECS_SERVICE and "forceNewDeployment" in step.reason:
                 self.add(
                     step,
                     "ecs-capacity-provider-change",
                     "capacityProviderStrategies",
                     "capacityProviderStrategies changes without forceNewDeployment: true, so the provider "
-                    "replaces the service (a second service starts beside the old one, which is deleted "
-                    "at the end, and the service gets a new name); set forceNewDeployment: true on the "
+                    'refuses the update at preview ("force_new_deployment should be true when '
+                    'capacity_provider_strategy is being updated"); set forceNewDeployment: true on the '
                     "service so the strategy is changed in place by a new deployment",
                 )
         for urn, step in replaced.items():
@@ -303,13 +303,17 @@ class _Checker:
             if why:
                 cause = f" ({', '.join(step.forced_by)} forces it)" if step.forced_by else ""
                 kept = " (retainOnDelete keeps the old one in AWS, but the stack moves to a new one)"
+                fix = (
+                    "undo the change, or rotate the password where it is stored first (a database keeps the "
+                    "old one)"
+                    if old.type == PASSWORD or "password" in why
+                    else "undo the change, or move the data first and set retainOnDelete"
+                )
                 self.add(
                     step,
                     "data-loss",
                     ", ".join(step.forced_by) or "-",
-                    f"{why} would be {verb}{cause}{kept if old.retain_on_delete else ''}; undo the change, "
-                    "or "
-                    "move the data first and set retainOnDelete",
+                    f"{why} would be {verb}{cause}{kept if old.retain_on_delete else ''}; {fix}",
                 )
 
     def stateful(self, r: RecordedResource, passwords: set[str], *, replaced: bool) -> str:

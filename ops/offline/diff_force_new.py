@@ -23,8 +23,8 @@ class TypeRules:
     source: str  # the provider file whose schema this entry follows
     force_new: tuple[str, ...]  # input paths whose change replaces the resource
     updatable: tuple[str, ...]  # top-level inputs changed in place
-    # input → the input that must be true in the new inputs for a change to be made in place
-    # (ECS: a capacity provider strategy change replaces the service unless forceNewDeployment is set).
+    # input → the input that must be true in the new inputs, or the provider refuses the change at preview
+    # (ECS: a capacity provider strategy change needs forceNewDeployment).
     conditional: tuple[tuple[str, str], ...] = ()
 
 
@@ -67,8 +67,11 @@ FORCE_NEW: dict[str, TypeRules] = {
             "volumeConfiguration",
             "waitForSteadyState",
         ),
-        # Without force_new_deployment (or when the strategy goes from none to some or back) the
-        # provider's CustomizeDiff marks capacity_provider_strategy ForceNew.
+        # capacityProviderStrategyCustomizeDiff (v6, which pulumi-aws 7 bridges): on an existing service a
+        # changed capacity_provider_strategy fails the plan with "force_new_deployment should be true when
+        # capacity_provider_strategy is being updated" unless force_new_deployment is true; it no longer
+        # forces a replacement (v5 did). pulumi_aws/ecs/service.py: "Updating this argument requires
+        # `force_new_deployment = true`".
         conditional=(("capacityProviderStrategies", "forceNewDeployment"),),
     ),
     "aws:ecs/taskDefinition:TaskDefinition": TypeRules(

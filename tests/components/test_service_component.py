@@ -203,6 +203,8 @@ def test_discovery_service(plan: Plan) -> None:
     # Defect 4 of issue 9: ECS reports task health to Cloud Map only with this block, and it cannot be added
     # to an existing service later without a replacement.
     assert discovery.inputs["healthCheckCustomConfig"] == {"failureThreshold": 1}, discovery.urn
+    # Its name is fixed, so a replacement created before the old one is deleted fails (ServiceAlreadyExists).
+    assert discovery.delete_before_replace, discovery.urn
     assert plan.messages == (), "the deprecated Args class would warn on every run"
 
 

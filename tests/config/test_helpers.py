@@ -126,3 +126,14 @@ def test_platform_helpers() -> None:
     f = ok(raw).services["frontend"]
     assert (f.docker_platform, f.runtime_platform) == ("linux/arm64", "ARM64")
     assert ok(raw).any_exec is True
+
+
+def test_a_generated_password_has_its_generators_length_wherever_a_template_uses_it() -> None:
+    """The backend's DATABASE_URL template comes before the sidecar that generates dbPassword: its `length`
+    was ignored (32 was kept), so changing it changed nothing."""
+    raw = good()
+    postgres = raw["services"]["backend"]["sidecars"]["postgres"]
+    postgres["secrets"]["POSTGRES_PASSWORD"]["length"] = 40
+    assert ok(raw).services["backend"].generated_secrets == {"dbPassword": 40}
+    del postgres["secrets"]["POSTGRES_PASSWORD"]["length"]
+    assert ok(raw).services["backend"].generated_secrets == {"dbPassword": 32}

@@ -1,14 +1,6 @@
 """ops diff on real plans: a corpus of transitions, each a base config and a changed one planned with the real
 program under mocks; each asserts the exact steps (op, logical name, in the engine's order), the forcing paths
 of the replacements and the findings.
-
-Assertions that depend on fixes landing on main are marked `MAIN-FIX:` with what will change:
-- capacity: without forceNewDeployment on the ECS services, a capacity change replaces both services and
-  fails with ecs-capacity-provider-change. With forceNewDeployment: true (main's upcoming change) both
-  services become updates and the findings go away.
-- password-sidecar: a `length` on the sidecar's generated password is ignored today (config/services.py
-  `generated_secrets` takes the first reference: the backend's DATABASE_URL template, length 32), so the
-  diff is empty; when that is fixed the RandomPassword is replaced and a data-loss finding appears.
 """
 
 from __future__ import annotations
@@ -117,9 +109,6 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     ),
 }
 
-# MAIN-FIX: "capacity" becomes two updates of the services (no replace, no delete-replaced, no findings)
-# once the services set forceNewDeployment: true; "password-sidecar" gains a replace of backend-dbPassword,
-# updates of the SSM parameters and a data-loss finding once the sidecar's length is honoured.
 EXPECTED: dict[str, dict[str, Any]] = {
     "add": {
         "ops": [
@@ -222,22 +211,16 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "forced": {},
         "findings": [],
     },
+    # Defect 1 of issue 9: the services set forceNewDeployment, so the provider accepts the new strategy
+    # in place (a new deployment); before, it refused the update at preview.
     "capacity": {
         "ops": [
             ("update", "t-capacity"),
-            ("replace", "backend-service"),
-            ("replace", "frontend-service"),
-            ("delete-replaced", "frontend-service"),
-            ("delete-replaced", "backend-service"),
+            ("update", "backend-service"),
+            ("update", "frontend-service"),
         ],
-        "forced": {
-            "backend-service": ["capacityProviderStrategies[].capacityProvider"],
-            "frontend-service": ["capacityProviderStrategies[].capacityProvider"],
-        },
-        "findings": [
-            ("ecs-capacity-provider-change", "backend-service", "capacityProviderStrategies"),
-            ("ecs-capacity-provider-change", "frontend-service", "capacityProviderStrategies"),
-        ],
+        "forced": {},
+        "findings": [],
     },
     "cpu-memory": {
         "ops": [
@@ -315,7 +298,18 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "forced": {"backend-task": ["containerDefinitions[].environment[].value"]},
         "findings": [],
     },
-    "password-sidecar": {"ops": [], "forced": {}, "findings": []},
+    # The sidecar's `length` is honoured (it was ignored when the backend's template came first): every
+    # database password changes, and the data in postgres keeps the old one.
+    "password-sidecar": {
+        "ops": [
+            ("replace", "backend-dbPassword"),
+            ("update", "backend-DATABASE_URL"),
+            ("update", "backend-dbPassword"),
+            ("delete-replaced", "backend-dbPassword"),
+        ],
+        "forced": {"backend-dbPassword": ["length"]},
+        "findings": [("data-loss", "backend-dbPassword", "length")],
+    },
     "efs-enable": {
         "ops": [
             ("create", "my-service-efs"),
@@ -433,13 +427,11 @@ def test_priority_messages_name_the_listener_the_holder_and_the_fix() -> None:
     )
 
 
-def test_capacity_change_without_force_new_deployment() -> None:
-    # MAIN-FIX: with forceNewDeployment: true on the services this finding disappears.
-    _, findings, _ = transition(*CASES["capacity"])
-    assert findings[0].message.startswith(
-        "aws:ecs/service:Service backend-service: capacityProviderStrategies changes without "
-        "forceNewDeployment: true, so the provider replaces the service"
-    )
+def test_capacity_change_updates_the_services_in_place() -> None:
+    diff, findings, _ = transition(*CASES["capacity"])
+    steps = {s.name: s for s in diff.steps}
+    assert steps["backend-service"].properties == ("capacityProviderStrategies",)
+    assert steps["backend-service"].reason == "" and findings == []
 
 
 def test_port_change_notes_the_listener_moving_to_the_new_target_group() -> None:

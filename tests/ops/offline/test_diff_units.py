@@ -72,6 +72,22 @@ def test_fixed_name_replacement_conflicts_unless_delete_before_replace() -> None
     assert check_diff(diff, prod=False) == ([], [])
 
 
+CLOUD_MAP = "aws:servicediscovery/service:Service"
+
+
+def test_adding_cloud_map_health_checks_replaces_delete_first() -> None:
+    """Defect 4 of issue 9: healthCheckCustomConfig cannot be added in place, and the name is fixed."""
+    dns = {"namespaceId": "ns-1", "routingPolicy": "MULTIVALUE", "dnsRecords": [{"ttl": 10, "type": "A"}]}
+    old = res(CLOUD_MAP, "api-discovery", {"name": "api", "dnsConfig": dns})
+    inputs = {"name": "api", "dnsConfig": dns, "healthCheckCustomConfig": {"failureThreshold": 1}}
+    trap = check_diff(diff_plans(plan(old), plan(res(CLOUD_MAP, "api-discovery", inputs))), prod=False)
+    assert [(f.rule, f.property) for f in trap[0]] == [("name-in-use", "name")]
+    diff = diff_plans(plan(old), plan(res(CLOUD_MAP, "api-discovery", inputs, delete_before_replace=True)))
+    assert diff.ops() == [("delete-replaced", "api-discovery"), ("replace", "api-discovery")]
+    assert [s.forced_by for s in diff.steps if s.op == "replace"] == [("healthCheckCustomConfig",)]
+    assert check_diff(diff, prod=False)[0] == []
+
+
 def test_replace_on_changes_and_ignore_changes_are_honoured() -> None:
     old = res(LOGS, "l", {"name": "/x", "retentionInDays": 7, "tags": {"a": "1"}})
     new = res(
@@ -183,13 +199,40 @@ def test_cli_same_file_exits_0(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert doc["kind"] == "diff" and doc["exitCode"] == 0 and doc["steps"] == []
 
 
-def test_cli_capacity_change_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    # MAIN-FIX: exits 0 once the ECS services set forceNewDeployment: true.
+def test_cli_capacity_change_exits_0(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     text = (ROOT / "Pulumi.dev.yaml").read_text().replace("capacity: spot", "capacity: onDemand")
     base = tmp_path / "base.yaml"
     base.write_text(text)
     code, out, _ = run_cli(capsys, "--base", str(base))
-    assert code == 1 and "ecs-capacity-provider-change" in out
+    assert (
+        code == 0 and "~ update  Service backend-service                capacityProviderStrategies" in out
+    ), out
+
+
+SERVICE = "aws:ecs/service:Service"
+SPOT = [{"capacityProvider": "FARGATE_SPOT", "weight": 1}]
+ON_DEMAND = [{"capacityProvider": "FARGATE", "weight": 1}]
+
+
+def test_capacity_change_without_force_new_deployment_is_refused_at_preview() -> None:
+    """Defect 1 of issue 9 as the provider sees it on a service without forceNewDeployment
+    (terraform-provider-aws, capacityProviderStrategyCustomizeDiff)."""
+    old = res(SERVICE, "s", {"cluster": "c", "capacityProviderStrategies": SPOT})
+    new = res(SERVICE, "s", {"cluster": "c", "capacityProviderStrategies": ON_DEMAND})
+    diff = diff_plans(plan(old), plan(new))
+    assert diff.ops() == [("update", "s")]
+    findings, _ = check_diff(diff, prod=False)
+    assert [(f.rule, f.property) for f in findings] == [
+        ("ecs-capacity-provider-change", "capacityProviderStrategies")
+    ]
+    assert findings[0].message == (
+        "aws:ecs/service:Service s: capacityProviderStrategies changes without forceNewDeployment: true, so "
+        'the provider refuses the update at preview ("force_new_deployment should be true when '
+        'capacity_provider_strategy is being updated"); set forceNewDeployment: true on the service so the '
+        "strategy is changed in place by a new deployment"
+    )
+    fixed = res(SERVICE, "s", {**new.inputs, "forceNewDeployment": True})
+    assert check_diff(diff_plans(plan(old), plan(fixed)), prod=False)[0] == []
 
 
 def test_cli_missing_file_and_bad_revision_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
