@@ -48,6 +48,23 @@ WITH_KEY = _with(
 )
 
 
+def _env_defaults(c: dict[str, Any]) -> None:
+    """dev leaving capacity, Container Insights and log retention to its environment."""
+    c[S + "cluster"] = {"namespace": "dev.local"}
+    del c[S + "logs"]
+
+
+def _to_prod(c: dict[str, Any]) -> None:
+    """The same stack moved to `environment: prod` (which also needs HTTPS and pinned images)."""
+    c[S + "environment"] = "prod"
+    c[S + "loadBalancer"]["certificateArn"] = CERT
+    _svc(c)["backend"]["image"]["tag"] = "1.0.0"
+    _svc(c)["frontend"]["image"]["tag"] = "1.0.0"
+
+
+ENV_DEFAULTS = _with(DEV, _env_defaults)
+
+
 def _reorder(c: dict[str, Any]) -> None:
     svc = _svc(c)
     c[S + "services"] = {"frontend": svc["frontend"], "backend": svc["backend"]}
@@ -89,6 +106,7 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             lambda c: _svc(c)["frontend"].__setitem__("autoscaling", {"min": 1, "max": 3, "cpuTarget": 60}),
         ),
     ),
+    "environment": (ENV_DEFAULTS, _with(ENV_DEFAULTS, _to_prod)),
     "env": (DEV, _with(DEV, lambda c: _svc(c)["backend"]["environment"].__setitem__("LOG_LEVEL", "debug"))),
     "password-sidecar": (
         DEV,
@@ -401,7 +419,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
 }
 
 
-@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize("name", [n for n in CASES if n in EXPECTED])
 def test_transition(name: str) -> None:
     base, new = CASES[name]
     diff, findings, _notes = transition(base, new)
@@ -445,3 +463,32 @@ def test_port_change_notes_the_listener_moving_to_the_new_target_group() -> None
 def test_efs_removal_retains_the_file_system() -> None:
     diff, findings, _ = transition(*CASES["efs-remove"])
     assert ("retain", "my-service-data-fs") in diff.ops() and findings == []
+
+
+def test_moving_a_stack_to_prod_changes_its_defaults_in_place() -> None:
+    """`environment: dev` → `prod` on a stack that leaves capacity and retention to it: every service's
+    capacity strategy changes (accepted, since the services set forceNewDeployment), logs keep 30 days, the
+    ALB gets deletion protection and HTTPS; the rule moves to the HTTPS listener. Tag-only updates aside."""
+    diff, findings, notes = transition(*CASES["environment"])
+    steps = [(s.op, s.name, s.properties, s.forced_by) for s in diff.steps if s.properties != ("tags",)]
+    assert steps == [
+        ("update", "t-cluster", ("tags", "settings"), ()),
+        ("update", "t-capacity", ("defaultCapacityProviderStrategies",), ()),
+        ("update", "backend-logs", ("tags", "retentionInDays"), ()),
+        ("replace", "backend-task", ("tags", "containerDefinitions"), ("containerDefinitions[].image",)),
+        ("update", "t-alb", ("tags", "enableDeletionProtection"), ()),
+        ("update", "t-http", ("tags", "defaultActions"), ()),
+        ("create", "t-https", (), ()),
+        ("replace", "t-backend-rule", ("listenerArn", "tags"), ("listenerArn",)),
+        ("update", "backend-service", ("tags", "capacityProviderStrategies", "taskDefinition"), ()),
+        ("update", "frontend-logs", ("tags", "retentionInDays"), ()),
+        ("replace", "frontend-task", ("tags", "containerDefinitions"), ("containerDefinitions[].image",)),
+        ("update", "frontend-service", ("tags", "capacityProviderStrategies", "taskDefinition"), ()),
+        ("create", "t-alb-in-443-v4", (), ()),
+        ("create", "t-alb-in-443-v6", (), ()),
+        ("delete-replaced", "frontend-task", (), ()),
+        ("delete-replaced", "t-backend-rule", (), ()),
+        ("delete-replaced", "backend-task", (), ()),
+    ]
+    assert findings == [] and notes == []
+    assert {s.name for s in diff.steps if s.properties == ("tags",)} >= {"backend-discovery", "t-ns"}
