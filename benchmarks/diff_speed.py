@@ -10,24 +10,17 @@ Each figure is the median of --runs runs of a fresh process (what CI runs):
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from check_speed import _env  # the same environment as the check benchmark (benchmarks/ is on sys.path)
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 GOAL = 2.5
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["NO_COLOR"] = "1"
-    env["PYTHONPATH"] = str(ROOT)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
 
 
 def wall(argv: list[str], ok: tuple[int, ...] = (0, 1)) -> float:

@@ -54,6 +54,28 @@ class EfsMount:
     mount_targets: Sequence[pulumi.Resource] = ()  # tasks can mount only once these exist
 
 
+def _nfs_from_tasks(
+    logical: str,
+    group: pulumi.Input[str],
+    task_security_group_id: pulumi.Input[str],
+    service: str,
+    tags: Mapping[str, pulumi.Input[str]],
+    opts: pulumi.ResourceOptions,
+) -> aws.vpc.SecurityGroupIngressRule:
+    """The rule that lets a service's tasks reach mount targets in `group` on NFS."""
+    return aws.vpc.SecurityGroupIngressRule(
+        logical,
+        security_group_id=group,
+        referenced_security_group_id=task_security_group_id,
+        ip_protocol="tcp",
+        from_port=NFS_PORT,
+        to_port=NFS_PORT,
+        description=f"NFS from the tasks of {service}",
+        tags=dict(tags),
+        opts=opts,
+    )
+
+
 def create_efs_volumes(
     name: str,
     *,
@@ -85,16 +107,8 @@ def create_efs_volumes(
                     tags={**tags, "Name": f"{name}-efs"},
                     opts=child,
                 )
-                aws.vpc.SecurityGroupIngressRule(
-                    f"{name}-efs-from-tasks",
-                    security_group_id=efs_sg.id,
-                    referenced_security_group_id=task_security_group_id,
-                    ip_protocol="tcp",
-                    from_port=NFS_PORT,
-                    to_port=NFS_PORT,
-                    description=f"NFS from the tasks of {name}",
-                    tags=dict(tags),
-                    opts=child,
+                _nfs_from_tasks(
+                    f"{name}-efs-from-tasks", efs_sg.id, task_security_group_id, name, tags, child
                 )
             file_system = aws.efs.FileSystem(
                 f"{prefix}-fs",
@@ -130,19 +144,9 @@ def create_efs_volumes(
             if volume.security_group_id is not None:
                 # Without it the first deployment's mount times out and tasks never start, while
                 # `pulumi up` reports success (ECS accepted the deployment).
-                depends.append(
-                    aws.vpc.SecurityGroupIngressRule(
-                        f"{prefix}-nfs-from-tasks",
-                        security_group_id=volume.security_group_id,
-                        referenced_security_group_id=task_security_group_id,
-                        ip_protocol="tcp",
-                        from_port=NFS_PORT,
-                        to_port=NFS_PORT,
-                        description=f"NFS from the tasks of {name}",
-                        tags=dict(tags),
-                        opts=child,
-                    )
-                )
+                logical = f"{prefix}-nfs-from-tasks"
+                group = volume.security_group_id
+                depends.append(_nfs_from_tasks(logical, group, task_security_group_id, name, tags, child))
         access_point_id: pulumi.Input[str] | None = None
         access_point_arn: pulumi.Input[str] | None = None
         if volume.access_point is not None:
