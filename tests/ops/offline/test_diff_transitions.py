@@ -65,6 +65,16 @@ def _to_prod(c: dict[str, Any]) -> None:
 ENV_DEFAULTS = _with(DEV, _env_defaults)
 
 
+def _no_reach(c: dict[str, Any]) -> None:
+    """Seed 004 as it was before tasks could reach what the stack did not create."""
+    booking = _svc(c)["booking"]
+    del booking["securityGroups"]
+    del booking["volumes"]["static-files"]["efs"]["securityGroupId"]
+
+
+DJANGO = example_config("seed-004-django")
+
+
 def _reorder(c: dict[str, Any]) -> None:
     svc = _svc(c)
     c[S + "services"] = {"frontend": svc["frontend"], "backend": svc["backend"]}
@@ -107,6 +117,7 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         ),
     ),
     "environment": (ENV_DEFAULTS, _with(ENV_DEFAULTS, _to_prod)),
+    "reach-existing": (_with(DJANGO, _no_reach), DJANGO),
     "env": (DEV, _with(DEV, lambda c: _svc(c)["backend"]["environment"].__setitem__("LOG_LEVEL", "debug"))),
     "password-sidecar": (
         DEV,
@@ -406,6 +417,13 @@ EXPECTED: dict[str, dict[str, Any]] = {
             ("data-loss", "backend-dbPassword", "-"),
             ("data-loss", "backend-DATABASE_URL", "-"),
         ],
+    },
+    # Defect 3 of issue 9 on a live stack: joining the database's group and admitting the tasks to an
+    # existing file system are an in-place update and a new rule.
+    "reach-existing": {
+        "ops": [("create", "booking-static-files-nfs-from-tasks"), ("update", "booking-service")],
+        "forced": {},
+        "findings": [],
     },
     "password-direct": {
         "ops": [
