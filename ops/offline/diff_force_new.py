@@ -110,7 +110,9 @@ FORCE_NEW: dict[str, TypeRules] = {
     ),
     "aws:lb/loadBalancer:LoadBalancer": TypeRules(
         source=_TF_AWS + "elbv2/load_balancer.go",
-        # subnets / subnetMappings are ForceNew only for network load balancers (CustomizeDiff).
+        # CustomizeDiff (elbv2/load_balancer.go): `subnets` of an application load balancer change in place;
+        # a changed `subnetMappings` at the same count replaces it (customizeDiffLoadBalancerALB), and NLBs
+        # replace on removed subnets (customizeDiffLoadBalancerNLB). The program sets only `subnets`.
         force_new=("name", "namePrefix", "internal", "loadBalancerType", "customerOwnedIpv4Pool"),
         updatable=(
             "accessLogs",

@@ -513,5 +513,5 @@ def test_moving_a_stack_to_prod_changes_its_defaults_in_place() -> None:
 
 
 def test_every_transition_has_its_expectation() -> None:
-    """Only `environment` is asserted by its own test (tag-only updates left aside); no case goes unchecked."""
+    """Only `environment` has its own test (tag-only updates left aside); no case goes unchecked."""
     assert set(CASES) - set(EXPECTED) == {"environment"} and set(EXPECTED) <= set(CASES)
