@@ -28,6 +28,20 @@ class TypeRules:
     conditional: tuple[tuple[str, str], ...] = ()
 
 
+# Both security group rule resources (framework): everything but the group is changed in place.
+_SG_RULE_UPDATABLE = (
+    "cidrIpv4",
+    "cidrIpv6",
+    "description",
+    "fromPort",
+    "ipProtocol",
+    "prefixListId",
+    "referencedSecurityGroupId",
+    "tags",
+    "toPort",
+)
+
+
 FORCE_NEW: dict[str, TypeRules] = {
     "aws:ecs/service:Service": TypeRules(
         source=_TF_AWS + "ecs/service.go (schema; capacityProviderStrategyCustomizeDiff)",
@@ -188,32 +202,12 @@ FORCE_NEW: dict[str, TypeRules] = {
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": TypeRules(
         source=_TF_AWS + "ec2/vpc_security_group_ingress_rule.go (RequiresReplace on security_group_id)",
         force_new=("securityGroupId",),
-        updatable=(
-            "cidrIpv4",
-            "cidrIpv6",
-            "description",
-            "fromPort",
-            "ipProtocol",
-            "prefixListId",
-            "referencedSecurityGroupId",
-            "tags",
-            "toPort",
-        ),
+        updatable=_SG_RULE_UPDATABLE,
     ),
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": TypeRules(
         source=_TF_AWS + "ec2/vpc_security_group_egress_rule.go (RequiresReplace on security_group_id)",
         force_new=("securityGroupId",),
-        updatable=(
-            "cidrIpv4",
-            "cidrIpv6",
-            "description",
-            "fromPort",
-            "ipProtocol",
-            "prefixListId",
-            "referencedSecurityGroupId",
-            "tags",
-            "toPort",
-        ),
+        updatable=_SG_RULE_UPDATABLE,
     ),
     "aws:iam/role:Role": TypeRules(
         source=_TF_AWS + "iam/role.go",
