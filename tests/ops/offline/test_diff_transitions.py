@@ -138,6 +138,29 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     ),
 }
 
+# The backend service's resources, deleted in reverse dependency order (dev's backend leaves the stack).
+BACKEND_DELETED = [
+    ("delete", "t-backend-from-peers"),
+    ("delete", "t-backend-from-alb"),
+    ("delete", "t-backend-out"),
+    ("delete", "t-alb-to-backend"),
+    ("delete", "backend-service"),
+    ("delete", "t-backend-tasks"),
+    ("delete", "t-backend-rule"),
+    ("delete", "t-backend-tg"),
+    ("delete", "backend-iam-exec"),
+    ("delete", "backend-discovery"),
+    ("delete", "backend-task"),
+    ("delete", "backend-iam-task"),
+    ("delete", "backend-iam-exec"),
+    ("delete", "backend-iam"),
+    ("delete", "backend-dbPassword"),
+    ("delete", "backend-DATABASE_URL"),
+    ("delete", "backend-dbPassword"),
+    ("delete", "backend-logs"),
+    ("delete", "backend"),
+]
+
 EXPECTED: dict[str, dict[str, Any]] = {
     "add": {
         "ops": [
@@ -179,25 +202,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     },
     "remove-backend": {
         "ops": [
-            ("delete", "t-backend-from-peers"),
-            ("delete", "t-backend-from-alb"),
-            ("delete", "t-backend-out"),
-            ("delete", "t-alb-to-backend"),
-            ("delete", "backend-service"),
-            ("delete", "t-backend-tasks"),
-            ("delete", "t-backend-rule"),
-            ("delete", "t-backend-tg"),
-            ("delete", "backend-iam-exec"),
-            ("delete", "backend-discovery"),
-            ("delete", "backend-task"),
-            ("delete", "backend-iam-task"),
-            ("delete", "backend-iam-exec"),
-            ("delete", "backend-iam"),
-            ("delete", "backend-dbPassword"),
-            ("delete", "backend-DATABASE_URL"),
-            ("delete", "backend-dbPassword"),
-            ("delete", "backend-logs"),
-            ("delete", "backend"),
+            *BACKEND_DELETED,
         ],
         "forced": {},
         "findings": [("data-loss", "backend-dbPassword", "-"), ("data-loss", "backend-DATABASE_URL", "-")],
@@ -391,25 +396,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "priority-reuse": {
         "ops": [
             ("update", "t-frontend-rule"),
-            ("delete", "t-backend-from-peers"),
-            ("delete", "t-backend-from-alb"),
-            ("delete", "t-backend-out"),
-            ("delete", "t-alb-to-backend"),
-            ("delete", "backend-service"),
-            ("delete", "t-backend-tasks"),
-            ("delete", "t-backend-rule"),
-            ("delete", "t-backend-tg"),
-            ("delete", "backend-iam-exec"),
-            ("delete", "backend-discovery"),
-            ("delete", "backend-task"),
-            ("delete", "backend-iam-task"),
-            ("delete", "backend-iam-exec"),
-            ("delete", "backend-iam"),
-            ("delete", "backend-dbPassword"),
-            ("delete", "backend-DATABASE_URL"),
-            ("delete", "backend-dbPassword"),
-            ("delete", "backend-logs"),
-            ("delete", "backend"),
+            *BACKEND_DELETED,
         ],
         "forced": {},
         "findings": [
