@@ -63,6 +63,8 @@ class NetworkArgs:
     vpc: NewVpcArgs | ExistingVpcArgs
     services: Mapping[str, ServiceIngress]
     load_balancer_ports: Sequence[int] = (80,)
+    test_listener_port: int | None = None  # reachable only from test_listener_cidrs
+    test_listener_cidrs: Sequence[str] = ()
     tags: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
 
 
@@ -99,6 +101,8 @@ def check_network_args(args: NetworkArgs) -> None:
         raise ValueError("An existing VPC needs public_subnet_ids for the load balancer.")
     elif not args.vpc.public_subnet_ids and not args.vpc.private_subnet_ids:
         raise ValueError("An existing VPC needs public_subnet_ids or private_subnet_ids for the tasks.")
+    if args.test_listener_port is not None and not args.test_listener_cidrs:
+        raise ValueError("test_listener_port needs test_listener_cidrs (who may reach the test listener).")
     for port in args.load_balancer_ports:
         if port not in (80, 443):
             raise ValueError(f"The load balancer may only listen on 80 and 443, got {port}.")
@@ -208,6 +212,21 @@ class Network(pulumi.ComponentResource):
                     tags=tags,
                     opts=child,
                 )
+
+        # Named by CIDR, not position: reordering the list must not rewrite one rule into another's CIDR
+        # (AWS rejects a duplicate rule while both exist).
+        for cidr in args.test_listener_cidrs if args.test_listener_port is not None else ():
+            aws.vpc.SecurityGroupIngressRule(
+                f"{name}-alb-in-test-{cidr.replace('.', '-').replace('/', '-')}",
+                security_group_id=alb_sg_id,
+                ip_protocol="tcp",
+                from_port=args.test_listener_port,
+                to_port=args.test_listener_port,
+                cidr_ipv4=cidr,
+                description=f"Testers to the test listener on {args.test_listener_port}",
+                tags=tags,
+                opts=child,
+            )
 
         self.service_security_groups = {
             svc: security_group(

@@ -33,6 +33,9 @@ from components.service_args import (
     FargateServiceArgs,
     check_service_args,
     container_spec,
+    ecs_alarms,
+    ecs_deployment_configuration,
+    ecs_load_balancers,
     scratch_paths,
     scratch_volume_name,
 )
@@ -256,17 +259,12 @@ class FargateService(pulumi.ComponentResource):
                 deployment.health_check_grace_period if args.routing is not None else None
             ),
             enable_execute_command=args.enable_execute_command,
-            load_balancers=(
-                [
-                    aws.ecs.ServiceLoadBalancerArgs(
-                        target_group_arn=args.routing.target_group_arn,
-                        container_name=main.name,
-                        container_port=main.port or 0,
-                    )
-                ]
-                if args.routing is not None
-                else None
-            ),
+            # Changing the strategy is an update in place: UpdateService's deploymentConfiguration "doesn't
+            # trigger a new service deployment" (botocore ecs UpdateService) and the provider forces no new
+            # service for it ("Update the Amazon ECS deployment strategy", AWS ECS developer guide).
+            deployment_configuration=ecs_deployment_configuration(deployment),
+            alarms=ecs_alarms(deployment),
+            load_balancers=ecs_load_balancers(args.routing, main.name, main.port or 0) or None,
             service_registries=(
                 aws.ecs.ServiceServiceRegistriesArgs(registry_arn=self.discovery_service.arn)
                 if self.discovery_service is not None

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import pulumi
+import pulumi_aws as aws
 
 from components import containers as cdefs
 from components.cluster import CapacityShare
@@ -63,13 +64,33 @@ class AutoscalingArgs:
     scale_out_cooldown: int = 60
 
 
+Strategy = Literal["ROLLING", "BLUE_GREEN", "CANARY", "LINEAR"]
+TRAFFIC_SHIFTING_STRATEGIES = ("BLUE_GREEN", "CANARY", "LINEAR")
+
+
 @dataclass(frozen=True)
 class DeploymentArgs:
+    """How ECS deploys a new revision (ECS API names; botocore ecs DeploymentConfiguration)."""
+
     circuit_breaker: bool = True
     rollback: bool = True
     minimum_healthy_percent: int = 100
     maximum_percent: int = 200
     health_check_grace_period: int = 60
+    strategy: Strategy = "ROLLING"
+    bake_time: int = 0  # minutes the old revision keeps running after the traffic moved (not ROLLING)
+    canary_percent: float = 10.0
+    canary_bake_time: int = 5
+    linear_step_percent: float = 25.0
+    linear_step_bake_time: int = 2
+    hooks: Mapping[str, Sequence[str]] = field(default_factory=dict)  # Lambda ARN → lifecycle stages
+    hook_role_arn: pulumi.Input[str] | None = None
+    alarm_names: Sequence[str] = ()  # deployment alarms: a deployment fails while one is in ALARM
+    alarm_rollback: bool = False
+
+    @property
+    def shifts_traffic(self) -> bool:
+        return self.strategy in TRAFFIC_SHIFTING_STRATEGIES
 
 
 @dataclass(frozen=True)
@@ -80,6 +101,17 @@ class RoutingArgs:
     target_group_arn_suffix: pulumi.Input[str]
     load_balancer_arn_suffix: pulumi.Input[str]
     dependencies: Sequence[pulumi.Resource] = ()
+    traffic_shifting: TrafficShiftingArgs | None = None
+
+
+@dataclass(frozen=True)
+class TrafficShiftingArgs:
+    """What ECS needs to shift a routed service's traffic (`load_balancers[].advanced_configuration`)."""
+
+    alternate_target_group_arn: pulumi.Input[str]
+    production_listener_rule_arn: pulumi.Input[str]
+    test_listener_rule_arn: pulumi.Input[str] | None
+    infrastructure_role_arn: pulumi.Input[str]
 
 
 @dataclass(frozen=True)
@@ -236,6 +268,18 @@ def check_service_args(name: str, args: FargateServiceArgs) -> None:
         raise ValueError(f"The containers of `{name}` reserve more cpu than the task's {args.cpu}.")
     if sum(c.memory or 0 for c in args.containers) > args.memory:
         raise ValueError(f"The containers of `{name}` reserve more memory than the task's {args.memory} MiB.")
+    d = args.deployment
+    if d.shifts_traffic and (args.routing is None or args.routing.traffic_shifting is None):
+        raise ValueError(
+            f"Service `{name}` deploys with {d.strategy}, which shifts ALB traffic: it needs routing with "
+            "traffic_shifting (alternate target group, production rule, infrastructure role)."
+        )
+    if d.hooks and not d.shifts_traffic:
+        raise ValueError(f"Lifecycle hooks of `{name}` run only with BLUE_GREEN, CANARY or LINEAR.")
+    if d.hooks and d.hook_role_arn is None:
+        raise ValueError(f"Lifecycle hooks of `{name}` need hook_role_arn (a role ECS invokes them with).")
+    if d.alarm_rollback and not d.alarm_names:
+        raise ValueError(f"Alarm rollback of `{name}` needs alarm_names.")
     if args.autoscaling is not None:
         a = args.autoscaling
         if not 0 <= a.min_capacity <= a.max_capacity:
@@ -244,3 +288,70 @@ def check_service_args(name: str, args: FargateServiceArgs) -> None:
             raise ValueError(f"Autoscaling of `{name}` needs a cpu, memory or request-count target.")
         if a.requests_per_target is not None and args.routing is None:
             raise ValueError(f"Autoscaling of `{name}` on request count needs the service to be routed.")
+
+
+def ecs_deployment_configuration(d: DeploymentArgs) -> aws.ecs.ServiceDeploymentConfigurationArgs:
+    """`deployment_configuration` of the ECS service. Always names the strategy: the provider keeps a
+    computed strategy it is not told to change (terraform-provider-aws ecs service.go: `strategy` is
+    Optional+Computed), so switching back to rolling must say ROLLING. pulumi-aws types the minutes as
+    strings (pulumi_aws/ecs/_inputs.py ServiceDeploymentConfigurationArgs)."""
+    if not d.shifts_traffic:
+        return aws.ecs.ServiceDeploymentConfigurationArgs(strategy="ROLLING")
+    hooks = [
+        aws.ecs.ServiceDeploymentConfigurationLifecycleHookArgs(
+            hook_target_arn=arn, role_arn=d.hook_role_arn, lifecycle_stages=list(stages)
+        )
+        for arn, stages in d.hooks.items()
+    ]
+    return aws.ecs.ServiceDeploymentConfigurationArgs(
+        strategy=d.strategy,
+        bake_time_in_minutes=str(d.bake_time),
+        canary_configuration=(
+            aws.ecs.ServiceDeploymentConfigurationCanaryConfigurationArgs(
+                canary_percent=d.canary_percent, canary_bake_time_in_minutes=str(d.canary_bake_time)
+            )
+            if d.strategy == "CANARY"
+            else None
+        ),
+        linear_configuration=(
+            aws.ecs.ServiceDeploymentConfigurationLinearConfigurationArgs(
+                step_percent=d.linear_step_percent, step_bake_time_in_minutes=str(d.linear_step_bake_time)
+            )
+            if d.strategy == "LINEAR"
+            else None
+        ),
+        lifecycle_hooks=hooks or None,
+    )
+
+
+def ecs_alarms(d: DeploymentArgs) -> aws.ecs.ServiceAlarmsArgs | None:
+    """Deployment alarms: ECS watches them during a deployment (and its bake time) and, with rollback, rolls
+    back when one fires. Without rollback they only mark the deployment failed, so dev gets none."""
+    if not d.alarm_rollback:
+        return None
+    return aws.ecs.ServiceAlarmsArgs(alarm_names=list(d.alarm_names), enable=True, rollback=True)
+
+
+def ecs_load_balancers(
+    routing: RoutingArgs | None, container: str, port: int
+) -> list[aws.ecs.ServiceLoadBalancerArgs]:
+    if routing is None:
+        return []
+    shifting = routing.traffic_shifting
+    return [
+        aws.ecs.ServiceLoadBalancerArgs(
+            target_group_arn=routing.target_group_arn,
+            container_name=container,
+            container_port=port,
+            advanced_configuration=(
+                aws.ecs.ServiceLoadBalancerAdvancedConfigurationArgs(
+                    alternate_target_group_arn=shifting.alternate_target_group_arn,
+                    production_listener_rule=shifting.production_listener_rule_arn,
+                    test_listener_rule=shifting.test_listener_rule_arn,
+                    role_arn=shifting.infrastructure_role_arn,
+                )
+                if shifting is not None
+                else None
+            ),
+        )
+    ]

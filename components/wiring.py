@@ -13,11 +13,15 @@ from dataclasses import dataclass
 
 import pulumi_aws as aws
 
+from components.alarms import AlarmThresholds, ServiceAlarms, ServiceAlarmsArgs, alarm_names
 from components.cluster import CapacityShare, Cluster, ClusterArgs
+from components.dashboard import Dashboard, DashboardArgs
+from components.deploy_roles import DeploymentRoles, DeploymentRolesArgs
 from components.images import git_sha
 from components.load_balancer import LoadBalancer, LoadBalancerArgs, Route, TargetHealthCheck
 from components.naming import stack_label
 from components.network import ExistingVpcArgs, Network, NetworkArgs, NewVpcArgs, ServiceIngress
+from components.notifications import Notifications, NotificationsArgs
 from components.secrets import (
     StoredSecret,
 )
@@ -29,6 +33,7 @@ from components.service_args import (
     DiscoveryArgs,
     FargateServiceArgs,
     RoutingArgs,
+    TrafficShiftingArgs,
 )
 from components.wiring_service import (
     StackSecretReader,
@@ -37,7 +42,9 @@ from components.wiring_service import (
     service_secrets,
     task_permissions,
 )
-from config import PlatformConfig
+from config import PlatformConfig, ServiceConfig
+from config.alarms import RELEASE_ALARMS_ROUTED, RELEASE_ALARMS_UNROUTED
+from config.deployment import ECS_STRATEGIES
 
 
 @dataclass
@@ -48,6 +55,10 @@ class Platform:
     cluster: Cluster
     load_balancer: LoadBalancer | None
     services: dict[str, FargateService]
+    alarms: dict[str, ServiceAlarms]
+    notifications: Notifications | None
+    dashboard: Dashboard
+    deployment_roles: DeploymentRoles | None
 
 
 def partition_of(region: str | None) -> str:
@@ -92,6 +103,8 @@ def network_args(cfg: PlatformConfig, tags: Mapping[str, str]) -> NetworkArgs:
             for name, svc in cfg.services.items()
         },
         load_balancer_ports=[80, 443] if cfg.load_balancer.https else [80],
+        test_listener_port=cfg.load_balancer.test_listener_port,
+        test_listener_cidrs=list(cfg.load_balancer.test_listener_cidrs),
         tags=tags,
     )
 
@@ -177,6 +190,8 @@ def build_platform(
                         priority=priorities.get(name),
                         default=svc.route.default,
                         deregistration_delay=lb.deregistration_delay,
+                        shifts_traffic=svc.deployment.shifts_traffic,
+                        test_priority=cfg.test_rule_priorities.get(name),
                     )
                     for name, svc in cfg.services.items()
                     if svc.route is not None
@@ -189,21 +204,61 @@ def build_platform(
                 access_logs_prefix=(lb.access_logs.prefix or None) if lb.access_logs else None,
                 drop_invalid_header_fields=lb.drop_invalid_headers,
                 desync_mitigation_mode=lb.desync_mitigation,
+                test_listener_port=lb.test_listener_port,
                 tags=tags,
             ),
         )
+
+    deployment_roles = None
+    if cfg.traffic_shifting_services:
+        deployment_roles = DeploymentRoles(
+            label,
+            DeploymentRolesArgs(
+                partition=partition,
+                hooks={
+                    n: list(s.deployment.hook_targets) for n, s in cfg.services.items() if s.deployment.hooks
+                },
+                tags=tags,
+            ),
+        )
+    notifications = None
+    if cfg.notifications.targets or any(s.alarms.enabled for s in cfg.services.values()):
+        notifications = Notifications(
+            label,
+            NotificationsArgs(
+                account_id=account_id,
+                region=region,
+                cluster_name=cluster.name,
+                partition=partition,
+                email=list(cfg.notifications.email),
+                https=list(cfg.notifications.https),
+                tags=tags,
+            ),
+        )
+    alarm_prefix = f"{project}-{label}"
 
     services: dict[str, FargateService] = {}
     for name, svc in cfg.services.items():
         stored, containers = prepared[name]
         routing = None
         if load_balancer is not None and svc.route is not None:
+            shifting = None
+            if deployment_roles is not None and svc.deployment.shifts_traffic:
+                test_rule = load_balancer.test_rules.get(name)
+                shifting = TrafficShiftingArgs(
+                    alternate_target_group_arn=load_balancer.alternate_target_groups[name].arn,
+                    production_listener_rule_arn=load_balancer.rules[name].arn,
+                    test_listener_rule_arn=test_rule.arn if test_rule is not None else None,
+                    infrastructure_role_arn=deployment_roles.infrastructure_role.arn,
+                )
             routing = RoutingArgs(
                 target_group_arn=load_balancer.target_groups[name].arn,
                 target_group_arn_suffix=load_balancer.target_groups[name].arn_suffix,
                 load_balancer_arn_suffix=load_balancer.arn_suffix,
                 dependencies=load_balancer.target_dependencies(name),
+                traffic_shifting=shifting,
             )
+        names = service_alarm_names(cfg, name, svc, alarm_prefix)
         discovery = None
         if svc.discovery and cluster.namespace is not None and cfg.cluster.namespace:
             discovery = DiscoveryArgs(
@@ -260,13 +315,115 @@ def build_platform(
                     minimum_healthy_percent=d.minimum_healthy_percent,
                     maximum_percent=d.maximum_percent,
                     health_check_grace_period=d.health_check_grace_period,
+                    strategy=ECS_STRATEGIES[d.strategy],  # type: ignore[arg-type]
+                    bake_time=d.effective_bake_time,
+                    canary_percent=d.effective_canary.percent,
+                    canary_bake_time=d.effective_canary.bake_time,
+                    linear_step_percent=d.effective_linear.step_percent,
+                    linear_step_bake_time=d.effective_linear.step_bake_time,
+                    hooks=d.hook_targets,
+                    hook_role_arn=(
+                        deployment_roles.hook_roles[name].arn
+                        if deployment_roles is not None and name in deployment_roles.hook_roles
+                        else None
+                    ),
+                    alarm_names=release_alarm_names(svc, names),
+                    alarm_rollback=d.alarm_rollback,
                 ),
                 enable_execute_command=svc.exec,
                 exec_log_group_arn=cluster.exec_log_group.arn if cluster.exec_log_group else None,
                 task_permissions=task_permissions(svc),
                 image_tag=image_tag,
-                depends_on=[cluster.capacity_providers],
+                depends_on=[
+                    cluster.capacity_providers,
+                    *(deployment_roles.policies() if deployment_roles is not None else ()),
+                ],
                 tags={**tags, "Service": name, **svc.tags},
             ),
         )
-    return Platform(network=network, cluster=cluster, load_balancer=load_balancer, services=services)
+    alarms = {}
+    for name, svc in cfg.services.items():
+        if not svc.alarms.enabled or notifications is None:
+            continue
+        a = svc.alarms
+        routed = load_balancer is not None and svc.route is not None
+        groups = []
+        if load_balancer is not None and routed:
+            groups = [load_balancer.target_groups[name].arn_suffix]
+            if name in load_balancer.alternate_target_groups:
+                groups.append(load_balancer.alternate_target_groups[name].arn_suffix)
+        alarms[name] = ServiceAlarms(
+            f"{label}-{name}-alarms",
+            ServiceAlarmsArgs(
+                service=name,
+                alarm_prefix=f"{alarm_prefix}-{name}",
+                cluster_name=cluster.name,
+                service_name=services[name].service.name,
+                actions=[notifications.topic.arn],
+                thresholds=AlarmThresholds(
+                    error_rate=a.error_rate,
+                    p95_latency=a.p95_latency,
+                    unhealthy_hosts=a.unhealthy_hosts,
+                    cpu=a.cpu,
+                    memory=a.memory,
+                    running_tasks=a.running_tasks and cfg.running_task_alarms,
+                    evaluation_periods=a.evaluation_periods,
+                    datapoints_to_alarm=a.datapoints_to_alarm,
+                ),
+                load_balancer_arn_suffix=load_balancer.arn_suffix
+                if load_balancer is not None and routed
+                else None,
+                target_group_arn_suffixes=groups,
+                tags={**tags, **svc.tags},
+            ),
+        )
+    dashboard = Dashboard(
+        label,
+        DashboardArgs(
+            dashboard_name=alarm_prefix,
+            region=region,
+            cluster_name=cluster.name,
+            load_balancer_arn_suffix=load_balancer.arn_suffix if load_balancer is not None else None,
+            services={
+                name: (
+                    service.service.name,
+                    [
+                        tg.arn_suffix
+                        for tg in (
+                            load_balancer.target_groups.get(name),
+                            load_balancer.alternate_target_groups.get(name),
+                        )
+                        if tg is not None
+                    ]
+                    if load_balancer is not None
+                    else [],
+                )
+                for name, service in sorted(services.items())  # rows by name: reordering changes nothing
+            },
+            container_insights=cfg.running_task_alarms,
+        ),
+    )
+    return Platform(
+        network=network,
+        cluster=cluster,
+        load_balancer=load_balancer,
+        services=services,
+        alarms=alarms,
+        notifications=notifications,
+        dashboard=dashboard,
+        deployment_roles=deployment_roles,
+    )
+
+
+def service_alarm_names(cfg: PlatformConfig, name: str, svc: ServiceConfig, prefix: str) -> dict[str, str]:
+    """Kind → physical name of the service's alarms (none when its alarms are off)."""
+    if not svc.alarms.enabled:
+        return {}
+    running = svc.alarms.running_tasks and cfg.running_task_alarms
+    return alarm_names(f"{prefix}-{name}", routed=svc.route is not None, running_tasks=running)
+
+
+def release_alarm_names(svc: ServiceConfig, names: dict[str, str]) -> list[str]:
+    """The alarms that judge a release of the service: its deployment alarms."""
+    kinds = RELEASE_ALARMS_ROUTED if svc.route is not None else RELEASE_ALARMS_UNROUTED
+    return [names[k] for k in kinds if k in names]

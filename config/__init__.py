@@ -14,7 +14,9 @@ returning `(path, message)` pairs, called by the models' `model_validator(mode="
     images         a container's image                hardening    a container's hardening
     secrets        a container's secrets (and no secret in plain environment)
     volumes        a service's volumes and mounts     permissions  a service's task-role permissions
-    autoscaling    a service's autoscaling            deployment   a service's deployment
+    autoscaling    a service's autoscaling            deployment   a service's deployment (strategy, hooks)
+    alarms         a service's alarms and the stack's notifications
+    sizes          the Fargate cpu/memory table
     containers     what every container has (main container and sidecars), dependsOn conditions
     services       services.<name>: task size and the rules across a service's containers
     stack          the whole config and the rules across sections
@@ -62,13 +64,8 @@ from config.secrets import (
     secret_name_word,
     secret_value_kind,
 )
-from config.services import (
-    FARGATE_CPU_MEMORY,
-    ServiceConfig,
-    check_depends_on,
-    check_service,
-    fargate_memory_problem,
-)
+from config.services import ServiceConfig, check_depends_on, check_service
+from config.sizes import FARGATE_CPU_MEMORY, fargate_memory_problem
 from config.stack import TOP_LEVEL_KEYS, PlatformConfig, check_platform
 from config.volumes import AccessPointConfig, EfsVolumeConfig, MountConfig, VolumeConfig
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -118,3 +119,30 @@ class SidecarConfig(ContainerConfig):
     memory: int | None = Field(default=None, ge=6, le=122880, description="Hard memory limit (MiB).")
     essential: bool = Field(default=True, description="Stop the task when this container stops.")
     health_check: ContainerHealthCheck | None = Field(default=None, description="Container health check.")
+
+
+def find_cycle(graph: Mapping[str, list[str]]) -> list[str] | None:
+    """A dependency cycle of `graph` (node → nodes it depends on) as a path back to its start, or None."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt) :], nxt]
+            if state.get(nxt) is None:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in graph:
+        if state.get(node) is None:
+            found = visit(node)
+            if found:
+                return found
+    return None

@@ -30,7 +30,19 @@ ENVIRONMENT_DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
 """Defaults that depend on `environment` (cheap in dev/staging, resilient in prod). They fill keys the stack
 config leaves out; a key set in the stack config always wins. Model field defaults equal the prod values."""
 
-SECTIONS: tuple[str, ...] = ("network", "cluster", "loadBalancer", "logs", "tags")
+SERVICE_DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
+    "dev": {"alarms": {"errorRate": 5.0, "p95Latency": 3.0}},
+    "staging": {"alarms": {"errorRate": 5.0, "p95Latency": 3.0}},
+    "prod": {"deployment": {"alarmRollback": True}},
+}
+"""Per-service defaults of each environment, filled into every `services.<name>` entry like the section
+defaults above. Dev and staging roll (fast) and alarm at looser thresholds; prod rolls back on its alarms."""
+
+ROUTED_PROD_STRATEGY = "canary"
+"""Prod's default strategy for a routed service: a 10% canary for 5 minutes (config/deployment.py
+CanaryConfig), rolled back by its alarms, as ECS Express Mode does by default. Unrouted services roll."""
+
+SECTIONS: tuple[str, ...] = ("network", "cluster", "loadBalancer", "logs", "tags", "notifications")
 """Top-level mappings an empty YAML key (`network:` with nothing under it) leaves at their defaults."""
 
 
@@ -58,6 +70,31 @@ def apply_environment_defaults(data: Any) -> Any:
                 if k not in merged and to_snake(k) not in merged:
                     merged[k] = v
             out[key] = merged
+    services = out.get("services")
+    if isinstance(services, Mapping) and isinstance(env, str):
+        out["services"] = {
+            name: _service_defaults(env, svc) if isinstance(svc, Mapping) else svc
+            for name, svc in services.items()
+        }
+    return out
+
+
+def _service_defaults(env: str, svc: Mapping[str, Any]) -> dict[str, Any]:
+    """One service entry with its environment's defaults where it leaves keys out."""
+    out = dict(svc)
+    defaults = {section: dict(values) for section, values in SERVICE_DEFAULTS.get(env, {}).items()}
+    if env == "prod" and svc.get("route") is not None:
+        defaults.setdefault("deployment", {})["strategy"] = ROUTED_PROD_STRATEGY
+    for section, values in defaults.items():
+        current = out.get(section)
+        if current is None and section not in out:
+            out[section] = values
+        elif isinstance(current, Mapping):
+            merged = dict(current)
+            for k, v in values.items():
+                if k not in merged and to_snake(k) not in merged:
+                    merged[k] = v
+            out[section] = merged
     return out
 
 

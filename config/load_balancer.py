@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import fnmatch
+import ipaddress
 import re
 import zlib
 from collections.abc import Mapping
@@ -14,7 +15,7 @@ from pydantic.alias_generators import to_camel
 
 from config.base import ACCOUNT, PARTITION, REGION, ConfigModel
 from config.containers import ContainerHealthCheck, check_timeout_below_interval
-from config.errors import ConfigProblems, Issue, fail, raise_if, short_repr
+from config.errors import Issue, fail, raise_if, short_repr
 
 DEFAULT_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
 """TLS policy of the HTTPS listener: TLS 1.3 and 1.2 (restricted to forward-secret AEAD ciphers) with hybrid
@@ -114,6 +115,40 @@ class LoadBalancerConfig(ConfigModel):
     desync_mitigation: Literal["monitor", "defensive", "strictest"] = Field(
         default="defensive", description="HTTP desync mitigation mode."
     )
+    test_listener_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Port of a test listener: during a blueGreen, canary or linear deployment it routes to "
+        "the new revision before production traffic does (same protocol as the main listener). Needs "
+        "testListenerCidrs.",
+    )
+    test_listener_cidrs: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="IPv4 CIDRs allowed to reach the test listener (e.g. the office or CI runners' range).",
+    )
+
+    @field_validator("test_listener_port")
+    @classmethod
+    def _test_port(cls, value: int | None) -> int | None:
+        if value in (80, 443):
+            raise fail(f"{value} is a production listener's port; pick another, e.g. 8443")
+        return value
+
+    @field_validator("test_listener_cidrs")
+    @classmethod
+    def _test_cidrs(cls, value: list[str]) -> list[str]:
+        for cidr in value:
+            try:
+                net = ipaddress.IPv4Network(cidr, strict=True)
+            except ValueError:
+                raise fail(
+                    f"{short_repr(cidr)} is not an IPv4 network in CIDR form; use e.g. 203.0.113.0/24"
+                ) from None
+            if net.prefixlen == 0:
+                raise fail("0.0.0.0/0 opens the test listener to the internet; list the networks that test")
+        return value
 
     @field_validator("certificate_arn", mode="before")
     @classmethod
@@ -139,15 +174,26 @@ class LoadBalancerConfig(ConfigModel):
 
     @model_validator(mode="after")
     def _rules(self) -> LoadBalancerConfig:
+        issues: list[Issue] = []
         if self.explicitly_set("ssl_policy") and self.certificate_arn is None:
-            raise ConfigProblems(
-                [
-                    (
-                        ("sslPolicy",),
-                        "has no effect without certificateArn; set certificateArn or remove sslPolicy",
-                    )
-                ]
+            issues.append(
+                (
+                    ("sslPolicy",),
+                    "has no effect without certificateArn; set certificateArn or remove sslPolicy",
+                )
             )
+        if self.test_listener_port is not None and not self.test_listener_cidrs:
+            issues.append(
+                (
+                    ("testListenerCidrs",),
+                    "is required with testListenerPort; list the networks that may test, e.g. 203.0.113.0/24",
+                )
+            )
+        if self.test_listener_cidrs and self.test_listener_port is None:
+            issues.append(
+                (("testListenerPort",), "is required with testListenerCidrs; set a port, e.g. 8443")
+            )
+        raise_if(issues)
         return self
 
     @property
@@ -286,6 +332,16 @@ def check_route(route: RouteConfig) -> list[Issue]:
 
 DERIVED_PRIORITIES = range(1000, 49000)
 """Where priorities derived from names fall (49000-50000 stay free for rules the platform adds itself)."""
+
+
+TEST_RULE_PRIORITIES = range(49000, 50000)
+"""Without a test listener, the header-matched test rules of traffic-shifting services sit here, after every
+route (50000 is the catch-all production rule of a default route whose traffic ECS shifts)."""
+
+
+def test_rule_priority(service: str) -> int:
+    """The header-matched test rule's priority: from the service's name, like derived_priority."""
+    return TEST_RULE_PRIORITIES.start + zlib.crc32(service.encode()) % len(TEST_RULE_PRIORITIES)
 
 
 def derived_priority(service: str) -> int:

@@ -2,45 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from config.alarms import AlarmsConfig
 from config.autoscaling import AutoscalingConfig
 from config.base import ContainerName, Tags, VolumeName, check_security_group_id, container_prefix
-from config.containers import ContainerConfig, SidecarConfig
+from config.containers import ContainerConfig, SidecarConfig, find_cycle
 from config.deployment import DeploymentConfig
 from config.errors import Issue, Path, fail, raise_if, short_repr
 from config.load_balancer import HealthCheckConfig, RouteConfig
 from config.permissions import PermissionsConfig
+from config.sizes import FARGATE_CPU_MEMORY, fargate_memory_problem
 from config.volumes import VolumeConfig
-
-FARGATE_CPU_MEMORY: dict[int, tuple[int, ...]] = {
-    256: (512, 1024, 2048),
-    512: tuple(range(1024, 4096 + 1, 1024)),
-    1024: tuple(range(2048, 8192 + 1, 1024)),
-    2048: tuple(range(4096, 16384 + 1, 1024)),
-    4096: tuple(range(8192, 30720 + 1, 1024)),
-    8192: tuple(range(16384, 61440 + 1, 4096)),
-    16384: tuple(range(32768, 122880 + 1, 8192)),
-}
-"""Valid Fargate (Linux) task sizes: cpu units → memory MiB (reference/policy-rules.md)."""
-
-
-def fargate_memory_problem(cpu: int, memory: int) -> str | None:
-    """`None` if (cpu, memory) is a valid Fargate size, else the message for the `memory` key."""
-    valid = FARGATE_CPU_MEMORY.get(cpu)
-    if valid is None or memory in valid:
-        return None
-    return f"{memory} is not valid with cpu {cpu}; valid: {_describe_values(valid)}"
-
-
-def _describe_values(values: Sequence[int]) -> str:
-    if len(values) <= 4:
-        return ", ".join(str(v) for v in values)
-    step = values[1] - values[0]
-    return f"{values[0]} to {values[-1]} in steps of {step}"
 
 
 class ServiceConfig(ContainerConfig):
@@ -86,7 +61,12 @@ class ServiceConfig(ContainerConfig):
     )
     volumes: dict[VolumeName, VolumeConfig] = Field(default_factory=dict, description="Task volumes.")
     autoscaling: AutoscalingConfig | None = Field(default=None, description="Target-tracking autoscaling.")
-    deployment: DeploymentConfig = Field(default_factory=DeploymentConfig, description="Rolling deployments.")
+    deployment: DeploymentConfig = Field(
+        default_factory=DeploymentConfig, description="How ECS deploys a new revision (strategy, rollback)."
+    )
+    alarms: AlarmsConfig = Field(
+        default_factory=AlarmsConfig, description="CloudWatch alarm thresholds (environment defaults)."
+    )
     exec: bool = Field(default=False, description="Enable ECS Exec (interactive shell into tasks).")
     permissions: PermissionsConfig = Field(default_factory=PermissionsConfig, description="Task-role access.")
     tags: Tags = Field(default_factory=dict, description="Tags on this service's resources.")
@@ -199,6 +179,7 @@ def check_service(svc: ServiceConfig) -> list[Issue]:
     issues.extend(_check_ports(svc))
     issues.extend(check_service_secrets(svc))
     issues.extend(check_service_volumes(svc))
+    issues.extend(check_service_deployment(svc))
     if svc.route is None:
         alb_keys = sorted(svc.health_check.alb_keys_set())
         if alb_keys:
@@ -341,37 +322,11 @@ def check_depends_on(svc: ServiceConfig, name: str) -> list[Issue]:
                     f"set sidecars.{target}.essential: false or use START"
                 )
                 issues.append((path, message))
-    cycle = _find_cycle(graph)
+    cycle = find_cycle(graph)
     if cycle:
         at: Path = ("dependsOn",) if cycle[0] == name else ("sidecars", cycle[0], "dependsOn")
         issues.append((at, f"forms a cycle {' → '.join(cycle)}; remove one of these dependencies"))
     return issues
-
-
-def _find_cycle(graph: Mapping[str, list[str]]) -> list[str] | None:
-    state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        stack.append(node)
-        for nxt in graph.get(node, []):
-            if state.get(nxt) == 1:
-                return [*stack[stack.index(nxt) :], nxt]
-            if state.get(nxt) is None:
-                found = visit(nxt)
-                if found:
-                    return found
-        stack.pop()
-        state[node] = 2
-        return None
-
-    for node in graph:
-        if state.get(node) is None:
-            found = visit(node)
-            if found:
-                return found
-    return None
 
 
 def check_service_secrets(svc: ServiceConfig) -> list[Issue]:
@@ -445,4 +400,26 @@ def check_service_volumes(svc: ServiceConfig) -> list[Issue]:
     for vname in svc.volumes:
         if vname not in used:
             issues.append((("volumes", vname), "is not mounted by any container; add a mount or remove it"))
+    return issues
+
+
+def check_service_deployment(svc: ServiceConfig) -> list[Issue]:
+    """How the deployment fits the service: traffic shifting needs a route, rollback needs alarms."""
+    issues: list[Issue] = []
+    d = svc.deployment
+    if d.shifts_traffic and svc.route is None:
+        issues.append(
+            (
+                ("deployment", "strategy"),
+                f"{d.strategy} shifts ALB traffic between two target groups, and this service has no route; "
+                "add a route or use strategy: rolling",
+            )
+        )
+    if d.alarm_rollback and not svc.alarms.enabled:
+        issues.append(
+            (
+                ("deployment", "alarmRollback"),
+                "needs the service's alarms; set alarms.enabled: true or alarmRollback: false",
+            )
+        )
     return issues

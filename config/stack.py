@@ -6,11 +6,18 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from config.alarms import NotificationsConfig
 from config.base import PROJECT, ConfigModel, ServiceName, Tags, container_prefix
 from config.cluster import CapacityProviderItem, ClusterConfig
 from config.environment import apply_environment_defaults
 from config.errors import Issue, Path, raise_if, short_repr
-from config.load_balancer import LoadBalancerConfig, RouteConfig, check_route_priorities, route_priorities
+from config.load_balancer import (
+    LoadBalancerConfig,
+    RouteConfig,
+    check_route_priorities,
+    route_priorities,
+    test_rule_priority,
+)
 from config.logs import LogsConfig
 from config.network import NetworkConfig
 from config.services import ServiceConfig, check_depends_on
@@ -29,6 +36,11 @@ class PlatformConfig(ConfigModel):
     )
     logs: LogsConfig = Field(default_factory=LogsConfig, description="CloudWatch log groups.")
     tags: Tags = Field(default_factory=dict, description="Tags on every resource.")
+    notifications: NotificationsConfig = Field(
+        default_factory=NotificationsConfig,
+        description="Who hears about alarms and failed deployments: {email: [...], https: [...]} (one "
+        "encrypted SNS topic per stack). Required in prod.",
+    )
     services: dict[ServiceName, ServiceConfig] = Field(
         description="Services by name (lowercase DNS label, ≤ 20 characters).", min_length=1
     )
@@ -80,6 +92,29 @@ class PlatformConfig(ConfigModel):
         return next((n for n, s in self.services.items() if s.route and s.route.default), None)
 
     @property
+    def traffic_shifting_services(self) -> list[str]:
+        """Services deployed by blueGreen, canary or linear (each gets an alternate target group)."""
+        return [n for n, s in self.services.items() if s.deployment.shifts_traffic]
+
+    @property
+    def test_rule_priorities(self) -> dict[str, int]:
+        """Priority of each traffic-shifting service's test rule: its production priority on the test listener
+        (50000 for the default route's catch-all), else one derived from its name on the routing listener."""
+        out: dict[str, int] = {}
+        production = self.route_priorities
+        for name in self.traffic_shifting_services:
+            if self.load_balancer.test_listener_port is not None:
+                out[name] = production.get(name, 50000)
+            else:
+                out[name] = test_rule_priority(name)
+        return out
+
+    @property
+    def running_task_alarms(self) -> bool:
+        """Whether the running-below-desired alarms have their metrics (Container Insights)."""
+        return self.cluster.container_insights != "disabled"
+
+    @property
     def stack_secret_keys(self) -> list[str]:
         """Every stack config key read as a secret by some service."""
         return sorted({k for s in self.services.values() for k in s.stack_secret_keys})
@@ -117,6 +152,18 @@ def check_platform(cfg: PlatformConfig) -> list[Issue]:
                     )
         if not cfg.network.is_existing_vpc:
             issues.extend(((*prefix, *p), m) for p, m in existing_vpc_resources(svc))
+        if (
+            svc.alarms.explicitly_set("running_tasks")
+            and svc.alarms.running_tasks
+            and not cfg.running_task_alarms
+        ):
+            issues.append(
+                (
+                    (*prefix, "alarms", "runningTasks"),
+                    "needs Container Insights (its RunningTaskCount metric); set cluster.containerInsights: "
+                    "enabled or alarms.runningTasks: false",
+                )
+            )
         if svc.exec and cfg.cluster.exec_logging == "none" and cfg.environment == "prod":
             issues.append(
                 (
@@ -165,6 +212,42 @@ def check_platform(cfg: PlatformConfig) -> list[Issue]:
         issues.append(
             (("loadBalancer", "certificateArn"), "is required in prod (HTTPS); set an ACM certificate ARN")
         )
+    issues.extend(check_releases(cfg))
+    return issues
+
+
+def check_releases(cfg: PlatformConfig) -> list[Issue]:
+    """Rules on how the stack releases and who hears about it."""
+    issues: list[Issue] = []
+    if cfg.environment == "prod" and cfg.notifications.targets == 0:
+        issues.append(
+            (
+                ("notifications",),
+                "is required in prod (alarms and failed deployments must reach someone); set "
+                "notifications.email or notifications.https",
+            )
+        )
+    if cfg.load_balancer.test_listener_port is None:
+        owner: dict[int, str] = {}
+        for name, priority in cfg.test_rule_priorities.items():
+            if priority in owner:
+                issues.append(
+                    (
+                        ("services", name, "deployment", "strategy"),
+                        f"the test rule priority derived from its name ({priority}) is service "
+                        f"{owner[priority]}'s too; set loadBalancer.testListenerPort (test rules then take "
+                        "the production priorities)",
+                    )
+                )
+            owner.setdefault(priority, name)
+    if cfg.load_balancer.test_listener_port is not None and not cfg.traffic_shifting_services:
+        issues.append(
+            (
+                ("loadBalancer", "testListenerPort"),
+                "has no effect without a service deployed by blueGreen, canary or linear; set one's "
+                "deployment.strategy or remove testListenerPort",
+            )
+        )
     return issues
 
 
@@ -195,5 +278,6 @@ TOP_LEVEL_KEYS: tuple[str, ...] = (
     "loadBalancer",
     "logs",
     "tags",
+    "notifications",
     "services",
 )

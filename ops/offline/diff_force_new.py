@@ -13,19 +13,10 @@ entry is the file holding its schema.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ops.offline.diff_force_new_alerts import ALERT_TYPES
+from ops.offline.diff_force_new_types import TF_AWS, TypeRules
 
-_TF_AWS = "hashicorp/terraform-provider-aws: internal/service/"
-
-
-@dataclass(frozen=True)
-class TypeRules:
-    source: str  # the provider file whose schema this entry follows
-    force_new: tuple[str, ...]  # input paths whose change replaces the resource
-    updatable: tuple[str, ...]  # top-level inputs changed in place
-    # input → the input that must be true in the new inputs, or the provider refuses the change at preview
-    # (ECS: a capacity provider strategy change needs forceNewDeployment).
-    conditional: tuple[tuple[str, str], ...] = ()
+_TF_AWS = TF_AWS
 
 
 # Both security group rule resources (framework): everything but the group is changed in place.
@@ -58,6 +49,7 @@ FORCE_NEW: dict[str, TypeRules] = {
             "availabilityZoneRebalancing",
             "capacityProviderStrategies",
             "deploymentCircuitBreaker",
+            "deploymentConfiguration",  # strategy, bake times, hooks: in place (UpdateService)
             "deploymentController",
             "deploymentMaximumPercent",
             "deploymentMinimumHealthyPercent",
@@ -341,6 +333,7 @@ FORCE_NEW: dict[str, TypeRules] = {
         ),
         updatable=(),
     ),
+    **ALERT_TYPES,
 }
 
 # Inputs every bridged resource accepts that are never sent to the provider's diff as arguments.

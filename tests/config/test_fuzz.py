@@ -65,7 +65,7 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 
 
 ALIASES = _all_aliases()
-TOP_LEVEL = ["environment", "network", "cluster", "loadBalancer", "logs", "tags", "services"]
+TOP_LEVEL = list(config.TOP_LEVEL_KEYS)
 
 # Plausible values: swapping one in usually keeps a config valid (or breaks exactly one rule).
 PLAUSIBLE: list[Any] = [

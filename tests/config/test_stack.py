@@ -20,6 +20,8 @@ CASES: list[tuple[str, Any, list[str]]] = [
             "services.backend.image: is not pinned (latest or no tag) in prod; set a version tag or digest",
             "services.frontend.image: is not pinned (latest or no tag) in prod; set a version tag or digest",
             "loadBalancer.certificateArn: is required in prod (HTTPS); set an ACM certificate ARN",
+            "notifications: is required in prod (alarms and failed deployments must reach someone); set "
+            "notifications.email or notifications.https",
         ],
     ),
     (
@@ -28,6 +30,7 @@ CASES: list[tuple[str, Any, list[str]]] = [
             r.update(
                 environment="prod",
                 loadBalancer={"certificateArn": "arn:aws:acm:eu-west-2:123456789012:certificate/a"},
+                notifications={"https": ["https://hooks.example.com/alerts"]},
             ),
             r["cluster"].update(execLogging="none"),
             svc(r).update(exec=True, image={"repository": "backend", "tag": "1.0.0"}),

@@ -55,8 +55,10 @@ def _env_defaults(c: dict[str, Any]) -> None:
 
 
 def _to_prod(c: dict[str, Any]) -> None:
-    """The same stack moved to `environment: prod` (which also needs HTTPS and pinned images)."""
+    """The same stack moved to `environment: prod` (which also needs HTTPS, pinned images and someone to
+    notify)."""
     c[S + "environment"] = "prod"
+    c[S + "notifications"] = {"email": ["oncall@example.com"]}
     c[S + "loadBalancer"]["certificateArn"] = CERT
     _svc(c)["backend"]["image"]["tag"] = "1.0.0"
     _svc(c)["frontend"]["image"]["tag"] = "1.0.0"
@@ -140,6 +142,12 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
 
 # The backend service's resources, deleted in reverse dependency order (dev's backend leaves the stack).
 BACKEND_DELETED = [
+    ("delete", "t-backend-alarms-unhealthy-hosts"),
+    ("delete", "t-backend-alarms-p95-latency"),
+    ("delete", "t-backend-alarms-memory"),
+    ("delete", "t-backend-alarms-cpu"),
+    ("delete", "t-backend-alarms-5xx-rate"),
+    ("delete", "t-backend-alarms"),
     ("delete", "t-backend-from-peers"),
     ("delete", "t-backend-from-alb"),
     ("delete", "t-backend-out"),
@@ -173,7 +181,11 @@ EXPECTED: dict[str, dict[str, Any]] = {
             ("create", "worker-iam-exec"),
             ("create", "t-worker-tasks"),
             ("create", "worker-service"),
+            ("update", "t-dashboard"),
             ("create", "t-worker-out"),
+            ("create", "t-worker-alarms"),
+            ("create", "t-worker-alarms-cpu"),
+            ("create", "t-worker-alarms-memory"),
         ],
         "forced": {},
         "findings": [],
@@ -181,6 +193,13 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "remove-frontend": {
         "ops": [
             ("update", "t-http"),
+            ("update", "t-dashboard"),
+            ("delete", "t-frontend-alarms-unhealthy-hosts"),
+            ("delete", "t-frontend-alarms-p95-latency"),
+            ("delete", "t-frontend-alarms-memory"),
+            ("delete", "t-frontend-alarms-cpu"),
+            ("delete", "t-frontend-alarms-5xx-rate"),
+            ("delete", "t-frontend-alarms"),
             ("delete", "t-frontend-from-peers"),
             ("delete", "t-frontend-from-alb"),
             ("delete", "t-frontend-out"),
@@ -202,6 +221,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     },
     "remove-backend": {
         "ops": [
+            ("update", "t-dashboard"),
             *BACKEND_DELETED,
         ],
         "forced": {},
@@ -222,10 +242,23 @@ EXPECTED: dict[str, dict[str, Any]] = {
             ("create", "web-iam-exec"),
             ("create", "t-web-tasks"),
             ("create", "web-service"),
+            ("update", "t-dashboard"),
             ("create", "t-alb-to-web"),
             ("create", "t-web-out"),
             ("create", "t-web-from-alb"),
             ("create", "t-web-from-peers"),
+            ("create", "t-web-alarms"),
+            ("create", "t-web-alarms-5xx-rate"),
+            ("create", "t-web-alarms-cpu"),
+            ("create", "t-web-alarms-memory"),
+            ("create", "t-web-alarms-p95-latency"),
+            ("create", "t-web-alarms-unhealthy-hosts"),
+            ("delete", "t-frontend-alarms-unhealthy-hosts"),
+            ("delete", "t-frontend-alarms-p95-latency"),
+            ("delete", "t-frontend-alarms-memory"),
+            ("delete", "t-frontend-alarms-cpu"),
+            ("delete", "t-frontend-alarms-5xx-rate"),
+            ("delete", "t-frontend-alarms"),
             ("delete", "t-frontend-from-peers"),
             ("delete", "t-frontend-from-alb"),
             ("delete", "t-frontend-out"),
@@ -346,8 +379,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
     },
     "efs-enable": {
         "ops": [
-            ("create", "my-service-efs"),
             ("create", "my-service-data-fs"),
+            ("create", "my-service-efs"),
             ("create", "my-service-data-mt-1"),
             ("create", "my-service-data-mt-2"),
             ("create", "my-service-data-ap"),
@@ -376,8 +409,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
             ("delete", "my-service-data-ap"),
             ("delete", "my-service-data-mt-2"),
             ("delete", "my-service-data-mt-1"),
-            ("retain", "my-service-data-fs"),
             ("delete", "my-service-efs"),
+            ("retain", "my-service-data-fs"),
         ],
         "forced": {
             "my-service-task": [
@@ -396,6 +429,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "priority-reuse": {
         "ops": [
             ("update", "t-frontend-rule"),
+            ("update", "t-dashboard"),
             *BACKEND_DELETED,
         ],
         "forced": {},
@@ -471,26 +505,91 @@ def test_efs_removal_retains_the_file_system() -> None:
 
 
 def test_moving_a_stack_to_prod_changes_its_defaults_in_place() -> None:
-    """`environment: dev` → `prod` on a stack that leaves capacity and retention to it: every service's
-    capacity strategy changes (accepted, since the services set forceNewDeployment), logs keep 30 days, the
-    ALB gets deletion protection and HTTPS; the rule moves to the HTTPS listener. Tag-only updates aside."""
+    """`environment: dev` → `prod` on a stack that leaves capacity, retention and releases to it: every
+    service's capacity strategy changes (accepted, since the services set forceNewDeployment), logs keep 30
+    days, the ALB gets deletion protection and HTTPS (the rule moves to the HTTPS listener), and both routed
+    services move to prod's canary with alarm rollback in place: an alternate target group, a test rule and
+    the infrastructure role are created, the default route gets its catch-all rule, and the alarms tighten
+    and gain the running-task alarm (Container Insights). Tag-only updates aside."""
     diff, findings, notes = transition(*CASES["environment"])
     steps = [(s.op, s.name, s.properties, s.forced_by) for s in diff.steps if s.properties != ("tags",)]
     assert steps == [
         ("update", "t-cluster", ("tags", "settings"), ()),
         ("update", "t-capacity", ("defaultCapacityProviderStrategies",), ()),
+        ("create", "t", (), ()),
+        ("create", "t-ecs-infra", (), ()),
+        ("create", "t-ecs-infra-lb", (), ()),
         ("update", "backend-logs", ("tags", "retentionInDays"), ()),
         ("replace", "backend-task", ("tags", "containerDefinitions"), ("containerDefinitions[].image",)),
         ("update", "t-alb", ("tags", "enableDeletionProtection"), ()),
         ("update", "t-http", ("tags", "defaultActions"), ()),
         ("create", "t-https", (), ()),
         ("replace", "t-backend-rule", ("listenerArn", "tags"), ("listenerArn",)),
-        ("update", "backend-service", ("tags", "capacityProviderStrategies", "taskDefinition"), ()),
+        ("create", "t-backend-tg2", (), ()),
+        ("create", "t-backend-test", (), ()),
+        (
+            "update",
+            "backend-service",
+            (
+                "tags",
+                "loadBalancers",
+                "deploymentConfiguration",
+                "capacityProviderStrategies",
+                "alarms",
+                "taskDefinition",
+            ),
+            (),
+        ),
         ("update", "frontend-logs", ("tags", "retentionInDays"), ()),
         ("replace", "frontend-task", ("tags", "containerDefinitions"), ("containerDefinitions[].image",)),
-        ("update", "frontend-service", ("tags", "capacityProviderStrategies", "taskDefinition"), ()),
+        ("create", "t-frontend-rule", (), ()),
+        ("create", "t-frontend-tg2", (), ()),
+        ("create", "t-frontend-test", (), ()),
+        (
+            "update",
+            "frontend-service",
+            (
+                "tags",
+                "loadBalancers",
+                "deploymentConfiguration",
+                "capacityProviderStrategies",
+                "alarms",
+                "taskDefinition",
+            ),
+            (),
+        ),
+        ("update", "t-dashboard", ("dashboardBody",), ()),
         ("create", "t-alb-in-443-v4", (), ()),
         ("create", "t-alb-in-443-v6", (), ()),
+        ("create", "t-alerts-email-0", (), ()),
+        (
+            "update",
+            "t-backend-alarms-5xx-rate",
+            ("threshold", "tags", "metricQueries", "alarmDescription"),
+            (),
+        ),
+        (
+            "update",
+            "t-backend-alarms-p95-latency",
+            ("threshold", "tags", "metricQueries", "alarmDescription"),
+            (),
+        ),
+        ("create", "t-backend-alarms-running-tasks", (), ()),
+        ("update", "t-backend-alarms-unhealthy-hosts", ("tags", "metricQueries"), ()),
+        (
+            "update",
+            "t-frontend-alarms-5xx-rate",
+            ("threshold", "tags", "metricQueries", "alarmDescription"),
+            (),
+        ),
+        (
+            "update",
+            "t-frontend-alarms-p95-latency",
+            ("threshold", "tags", "metricQueries", "alarmDescription"),
+            (),
+        ),
+        ("create", "t-frontend-alarms-running-tasks", (), ()),
+        ("update", "t-frontend-alarms-unhealthy-hosts", ("tags", "metricQueries"), ()),
         ("delete-replaced", "frontend-task", (), ()),
         ("delete-replaced", "t-backend-rule", (), ()),
         ("delete-replaced", "backend-task", (), ()),
