@@ -25,6 +25,7 @@ from common import (
 from pricing_rollout import TARGET_GROUPS, TRAFFIC_SHIFTING, rollout_estimate
 from pricing_stack import StackResource
 from pulumi_policy import ReportViolation
+from pulumi_policy.proxy import UnknownValueError
 from type_tokens import AWSX_FARGATE_SERVICE, SERVICE, TARGET_GROUP
 
 SERVICES = SERVICE + AWSX_FARGATE_SERVICE
@@ -91,6 +92,14 @@ def _strategy(resource: Resource) -> tuple[str, str]:
     return (raw.upper(), raw) if raw else ("ROLLING", "ROLLING (unset)")
 
 
+def _is_set(obj: object, key: str) -> bool:
+    """Whether ``obj[key]`` is set; a value unknown during preview is set (an ARN computed in the stack)."""
+    try:
+        return get(obj, key) is not None
+    except UnknownValueError:
+        return True
+
+
 def _check_strategy(resource: Resource, config: Config, report: Report) -> None:
     if not _uses_ecs_controller(resource):
         return
@@ -112,10 +121,10 @@ def _check_strategy(resource: Resource, config: Config, report: Report) -> None:
             )
         return
     for index, balancer in enumerate(balancers):
-        if get(balancer, "targetGroupArn") is None:
+        if not _is_set(balancer, "targetGroupArn"):
             continue  # a classic load balancer (loadBalancerName) has no traffic shifting
         advanced = get(balancer, "advancedConfiguration")
-        missing = [k for k in _ADVANCED_KEYS if not isinstance(advanced, Mapping) or get(advanced, k) is None]
+        missing = [k for k in _ADVANCED_KEYS if not isinstance(advanced, Mapping) or not _is_set(advanced, k)]
         if missing:
             report(
                 violation(
