@@ -4,12 +4,13 @@ so tests import the rule modules, never this file."""
 
 import budget
 import cost
+import releases
 import reliability
 import security
 from pulumi_policy import EnforcementLevel, PolicyPack
 
 PolicyPack(
     "fargate-platform",
-    policies=cost.POLICIES + security.POLICIES + reliability.POLICIES + budget.POLICIES,
+    policies=cost.POLICIES + security.POLICIES + reliability.POLICIES + releases.POLICIES + budget.POLICIES,
     enforcement_level=EnforcementLevel.ADVISORY,
 )

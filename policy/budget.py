@@ -76,14 +76,14 @@ CONFIG_PROPERTIES: dict[str, dict[str, Any]] = {
 CONFIG_DEFAULTS: dict[str, Any] = {k: v["default"] for k, v in CONFIG_PROPERTIES.items()}
 
 
-def _plain(value: Any) -> Any:
+def unwrapped(value: Any) -> Any:
     """A plain copy of the SDK's unknown-checking proxy; unknown values stay as the Pulumi sentinel strings
     (which ``pricing`` treats as "not known")."""
     if isinstance(value, Mapping):
         out: dict[str, Any] = {}
         for key in value:
             try:
-                out[key] = _plain(value[key])
+                out[key] = unwrapped(value[key])
             except UnknownValueError as e:
                 out[key] = e.unknown_type_sentinel
         return out
@@ -91,7 +91,7 @@ def _plain(value: Any) -> Any:
         items: list[Any] = []
         for i in range(len(value)):
             try:
-                items.append(_plain(value[i]))
+                items.append(unwrapped(value[i]))
             except UnknownValueError as e:
                 items.append(e.unknown_type_sentinel)
         return items
@@ -104,7 +104,7 @@ def resource_dict(resource: PolicyResource) -> dict[str, Any]:
         "type": resource.resource_type,
         "name": resource.name,
         "urn": resource.urn,
-        "props": _plain(resource.props),
+        "props": unwrapped(resource.props),
         "parent": parent_urn(resource),
         "dependencies": [d.urn for d in resource.dependencies],
     }
@@ -120,12 +120,12 @@ def stack_region(resources: Sequence[PolicyResource], configured: str | None) ->
         return configured
     for r in resources:
         if r.provider is not None and r.provider.resource_type == "pulumi:providers:aws":
-            region = _region_of(_plain(r.provider.props).get("region"))
+            region = _region_of(unwrapped(r.provider.props).get("region"))
             if region:
                 return region
     for r in resources:
         if r.resource_type == "pulumi:providers:aws":
-            region = _region_of(_plain(r.props).get("region"))
+            region = _region_of(unwrapped(r.props).get("region"))
             if region:
                 return region
     region = _region_of(get_config("aws:region"))

@@ -12,7 +12,10 @@ the pack's budget policy imports it as ``import pricing`` (the pack directory is
 - ``pricing_stack.py``: how resources are read (unknown values during preview read as "not known": the
   estimate falls back to a documented default and says so in its notes); awsx components expanded.
 - the line items: ``pricing_fargate.py``, ``pricing_network.py``, ``pricing_logs.py``,
-  ``pricing_secrets_storage.py``.
+  ``pricing_secrets_storage.py``, ``pricing_observability.py`` (alarms, dashboards, SNS, the green tasks of
+  traffic-shifting deployments).
+- ``pricing_rollout.py``: how long one deployment of a service takes (``rollout_estimate``,
+  ``stack_rollouts``), used by the deployment line items and the pack's ``ecs-rollout-time`` rule.
 
 Fargate Spot is modelled as ``Assumptions.spot_discount`` (70%) off on-demand, because AWS publishes "up to
 70%" and no current official Spot figure was found. Monthly = hourly x ``Assumptions.hours_per_month`` (730,
@@ -35,6 +38,7 @@ if _PACK_DIR not in sys.path:
 import pricing_fargate  # noqa: E402
 import pricing_logs  # noqa: E402
 import pricing_network  # noqa: E402
+import pricing_observability  # noqa: E402
 import pricing_secrets_storage  # noqa: E402
 from pricing_fargate import split_tasks  # noqa: E402
 from pricing_model import (  # noqa: E402
@@ -46,6 +50,7 @@ from pricing_model import (  # noqa: E402
     camel_case,
     fmt,
 )
+from pricing_rollout import Part, Rollout, rollout_estimate, stack_rollouts  # noqa: E402
 from pricing_stack import StackResource, expand_awsx_components, is_unknown  # noqa: E402
 from pricing_table import (  # noqa: E402
     PRICES,
@@ -62,14 +67,18 @@ __all__ = [
     "Assumptions",
     "Estimate",
     "LineItem",
+    "Part",
     "RegionPrices",
+    "Rollout",
     "UnknownRegionError",
     "camel_case",
     "estimate",
     "format_estimate",
     "is_unknown",
     "prices_for",
+    "rollout_estimate",
     "split_tasks",
+    "stack_rollouts",
 ]
 
 
@@ -95,6 +104,10 @@ def estimate(
     pricing_fargate.price_cloud_map(builder, by_type, task_counts)
     pricing_secrets_storage.price_secrets(builder, by_type)
     pricing_secrets_storage.price_storage(builder, by_type)
+    pricing_observability.price_alarms(builder, by_type)
+    pricing_observability.price_dashboards(builder, by_type)
+    pricing_observability.note_topics(builder, by_type)
+    pricing_observability.price_deployments(builder, by_type, task_counts)
     return builder.estimate()
 
 

@@ -34,6 +34,15 @@ FREE_EPHEMERAL_GB = 20
 
 
 @dataclass(frozen=True)
+class ServiceTasks:
+    """What the estimate found for one service: its task count and the average price of one of its task-hours
+    (on-demand and Spot blended by the capacity split; None when its tasks are not priced)."""
+
+    tasks: float
+    task_hour: float | None = None
+
+
+@dataclass(frozen=True)
 class Strategy:
     provider: str
     weight: float
@@ -163,11 +172,13 @@ def _service_tasks(
     return desired if desired is not None else 0.0
 
 
-def price_services(builder: EstimateBuilder, by_type: dict[str, list[StackResource]]) -> dict[str, float]:
-    """Fargate tasks of every ECS service; returns the task count per service URN."""
+def price_services(
+    builder: EstimateBuilder, by_type: dict[str, list[StackResource]]
+) -> dict[str, ServiceTasks]:
+    """Fargate tasks of every ECS service; returns the tasks (and task-hour price) per service URN."""
     task_defs = by_type.get(TASK_DEFINITION, [])
     targets = by_type.get(AUTOSCALING_TARGET, [])
-    counts: dict[str, float] = {}
+    counts: dict[str, ServiceTasks] = {}
     hours = builder.hours
     for service in by_type.get(SERVICE, []):
         launch_type = value_at(service.props, "launchType")
@@ -192,7 +203,7 @@ def price_services(builder: EstimateBuilder, by_type: dict[str, list[StackResour
             continue
 
         tasks = _service_tasks(builder, service, targets, by_type.get(SERVICE, []))
-        counts[service.urn or service.name] = tasks
+        counts[service.urn or service.name] = ServiceTasks(tasks)
         td = _find_task_definition(service, task_defs)
         if td is None:
             builder.notes.append(
@@ -228,6 +239,10 @@ def price_services(builder: EstimateBuilder, by_type: dict[str, list[StackResour
             builder.missing.append(f"{service.name}: no Fargate {arch} price for {builder.prices.region}")
             continue
         task_hour = vcpu * vcpu_price + gb * gb_price
+        if tasks > 0:
+            spot_price = task_hour * (1 - builder.assumptions.spot_discount)
+            blended = (on_demand * task_hour + spot * spot_price) / tasks
+            counts[service.urn or service.name] = ServiceTasks(tasks, blended)
         builder.add_priced(
             name=f"Fargate on-demand {arch} ({size})",
             resource=service.name,
@@ -282,10 +297,11 @@ def price_services(builder: EstimateBuilder, by_type: dict[str, list[StackResour
 
 
 def price_cloud_map(
-    builder: EstimateBuilder, by_type: dict[str, list[StackResource]], task_counts: dict[str, float]
+    builder: EstimateBuilder, by_type: dict[str, list[StackResource]], task_counts: dict[str, ServiceTasks]
 ) -> None:
     for service in by_type.get(SERVICE, []):
-        tasks = task_counts.get(service.urn or service.name)
+        counted = task_counts.get(service.urn or service.name)
+        tasks = counted.tasks if counted is not None else 0.0
         if not tasks:
             continue
         registries = 1 if value_at(service.props, "serviceRegistries", "registryArn") is not None else 0

@@ -40,6 +40,13 @@ class Assumptions:
     """GB of images stored in each ECR repository."""
     default_desired_count: int = 1
     """Tasks assumed for a service whose desired count is unknown during preview."""
+    deploys_per_month: float = 20.0
+    """Deployments per service per month (about one per working day). Each deployment of a service with a
+    traffic-shifting strategy (BLUE_GREEN, CANARY, LINEAR) runs a full green set of tasks next to blue for
+    the deployment's duration (pricing_rollout.py's estimate)."""
+    free_dashboards: int = 0
+    """CloudWatch dashboards of the stack assumed free. AWS gives an account its first 3 dashboards free (up
+    to 50 metrics each), but the account's other stacks share them: 0 prices every dashboard."""
 
     def as_dict(self) -> dict[str, float | int]:
         return asdict(self)
@@ -79,6 +86,8 @@ ASSUMPTION_DOCS: dict[str, str] = {
     "efs_gb_stored": "GB stored per EFS file system",
     "ecr_gb_stored": "GB of images per ECR repository",
     "default_desired_count": "tasks per service when the desired count is unknown",
+    "deploys_per_month": "deployments per service per month (traffic-shifting ones run a green set of tasks)",
+    "free_dashboards": "CloudWatch dashboards assumed free (AWS: first 3 of an account; 0 = all priced)",
 }
 
 # ---------------------------------------------------------------------------------------------------------
@@ -94,7 +103,7 @@ class LineItem:
     unit: str  # e.g. "task-hours"
     unit_price: float  # USD per unit
     monthly: float  # USD per month = quantity x unit_price
-    category: str  # compute | network | load-balancing | logs | secrets | storage | discovery
+    category: str  # compute | network | load-balancing | logs | monitoring | secrets | storage | discovery
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,9 @@ class RegionPrices:
     logs_ingested_gb: float | None
     logs_stored_gb_month: float | None
     custom_metric_month: float | None  # Container Insights (classic) bills its metrics as custom metrics
+    cloudwatch_alarm_metric_month: float | None  # standard resolution (period >= 60 s), per alarm metric
+    cloudwatch_high_resolution_alarm_metric_month: float | None  # period < 60 s, per metric in an alarm
+    cloudwatch_dashboard_month: float | None
     cloud_map_instance_month: float | None
     ssm_advanced_parameter_month: float | None
     secrets_manager_secret_month: float | None

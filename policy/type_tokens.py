@@ -31,6 +31,9 @@ TASK_SET = ("aws:ecs/taskSet:TaskSet",)
 AUTOSCALING_TARGET = ("aws:appautoscaling/target:Target",)
 AUTOSCALING_POLICY = ("aws:appautoscaling/policy:Policy",)
 LOG_GROUP = ("aws:cloudwatch/logGroup:LogGroup",)
+METRIC_ALARM = ("aws:cloudwatch/metricAlarm:MetricAlarm",)
+DASHBOARD = ("aws:cloudwatch/dashboard:Dashboard",)
+SNS_TOPIC = ("aws:sns/topic:Topic",)
 
 SECURITY_GROUP = ("aws:ec2/securityGroup:SecurityGroup",)
 SECURITY_GROUP_RULE = ("aws:ec2/securityGroupRule:SecurityGroupRule",)
@@ -72,6 +75,9 @@ _KIND_LABELS: dict[str, str] = {
     AUTOSCALING_TARGET[0]: "Autoscaling target",
     AUTOSCALING_POLICY[0]: "Autoscaling policy",
     LOG_GROUP[0]: "Log group",
+    METRIC_ALARM[0]: "CloudWatch alarm",
+    DASHBOARD[0]: "CloudWatch dashboard",
+    SNS_TOPIC[0]: "SNS topic",
     SECURITY_GROUP[0]: "Security group",
     SECURITY_GROUP_RULE[0]: "Security group rule",
     SECURITY_GROUP_INGRESS_RULE[0]: "Security group ingress rule",

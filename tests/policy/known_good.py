@@ -17,6 +17,12 @@ PROJECT, STACK = "fargate-platform", "dev"
 ACCOUNT, REGION = "123456789012", "eu-west-2"
 DIGEST = "sha256:" + "ab" * 32
 TARGET_GROUP_ARN = f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/web/0123456789abcdef"
+GREEN_TARGET_GROUP_ARN = (
+    f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/web-green/0123456789abcdef"
+)
+LISTENER_RULE_ARN = f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:listener-rule/app/web/1/2/3"
+TOPIC_ARN = f"arn:aws:sns:{REGION}:{ACCOUNT}:alerts"
+KEY_ARN = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 
 def urn_of(type_token: str, name: str, parent_type: str = "") -> str:
@@ -87,7 +93,8 @@ class Good:
         )
 
     def service(self, **overrides: Any) -> dict[str, Any]:
-        """An aws:ecs/service:Service on a Spot-weighted strategy, 2 tasks in 2 private subnets."""
+        """An aws:ecs/service:Service on a Spot-weighted strategy, 2 tasks in 2 private subnets, deployed by
+        CANARY (10% for 5 minutes, then 5 minutes' bake) with a rollback alarm."""
         return self._with(
             {
                 "name": "web",
@@ -100,6 +107,13 @@ class Good:
                     {"capacityProvider": "FARGATE_SPOT", "weight": 3},
                 ],
                 "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+                "deploymentConfiguration": {
+                    "strategy": "CANARY",
+                    "bakeTimeInMinutes": "5",
+                    "canaryConfiguration": {"canaryPercent": 10.0, "canaryBakeTimeInMinutes": "5"},
+                },
+                "alarms": {"alarmNames": ["web-5xx"], "enable": True, "rollback": True},
+                "healthCheckGracePeriodSeconds": 30,
                 "networkConfiguration": {
                     "subnets": ["subnet-0a1", "subnet-0b2"],
                     "securityGroups": ["sg-0123"],
@@ -110,6 +124,11 @@ class Good:
                         "targetGroupArn": TARGET_GROUP_ARN,
                         "containerName": "web",
                         "containerPort": 8080,
+                        "advancedConfiguration": {
+                            "alternateTargetGroupArn": GREEN_TARGET_GROUP_ARN,
+                            "productionListenerRule": LISTENER_RULE_ARN,
+                            "roleArn": f"arn:aws:iam::{ACCOUNT}:role/web-ecs-infrastructure",
+                        },
                     }
                 ],
             },
@@ -156,8 +175,11 @@ class Good:
         return self._with({"name": "/ecs/web", "retentionInDays": 14}, overrides)
 
     def target_group(self, **overrides: Any) -> dict[str, Any]:
+        """The service's target group ('web': the name in TARGET_GROUP_ARN): 30 s draining, healthy after
+        2 checks 10 s apart."""
         return self._with(
             {
+                "name": "web",
                 "port": 8080,
                 "protocol": "HTTP",
                 "targetType": "ip",
@@ -271,6 +293,35 @@ class Good:
 
     def efs_file_system(self, **overrides: Any) -> dict[str, Any]:
         return self._with({"encrypted": True}, overrides)
+
+    def metric_alarm(self, **overrides: Any) -> dict[str, Any]:
+        """An aws:cloudwatch/metricAlarm:MetricAlarm on the ALB's target 5xx count (one standard-resolution
+        metric) that notifies the alerts topic on ALARM and OK."""
+        return self._with(
+            {
+                "name": "web-5xx",
+                "namespace": "AWS/ApplicationELB",
+                "metricName": "HTTPCode_Target_5XX_Count",
+                "statistic": "Sum",
+                "period": 60,
+                "evaluationPeriods": 3,
+                "datapointsToAlarm": 2,
+                "threshold": 5,
+                "comparisonOperator": "GreaterThanThreshold",
+                "dimensions": {"TargetGroup": "targetgroup/web/0123456789abcdef"},
+                "alarmActions": [TOPIC_ARN],
+                "okActions": [TOPIC_ARN],
+            },
+            overrides,
+        )
+
+    def sns_topic(self, **overrides: Any) -> dict[str, Any]:
+        """An aws:sns/topic:Topic encrypted with a customer-managed key."""
+        return self._with({"name": "alerts", "kmsMasterKeyId": KEY_ARN}, overrides)
+
+    def dashboard(self, **overrides: Any) -> dict[str, Any]:
+        body = {"widgets": [{"type": "metric", "properties": {"metrics": [["AWS/ECS", "CPUUtilization"]]}}]}
+        return self._with({"dashboardName": "web", "dashboardBody": json.dumps(body)}, overrides)
 
     def ssm_parameter(self, **overrides: Any) -> dict[str, Any]:
         return self._with(

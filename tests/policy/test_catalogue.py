@@ -19,7 +19,13 @@ from pulumi_policy import Policy, ResourceValidationPolicy, StackValidationPolic
 from ops.offline.analyzer import PolicyInfo, effective_config, load_policy_config
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policy"
-SECTIONS = {"cost": "Cost", "budget": "Cost", "security": "Security", "reliability": "Reliability"}
+SECTIONS = {
+    "cost": "Cost",
+    "budget": "Cost",
+    "security": "Security",
+    "reliability": "Reliability",
+    "releases": "Releases",
+}
 
 
 def assembled_modules() -> list[str]:
@@ -49,7 +55,7 @@ def schema_properties(policy: Policy) -> dict[str, dict[str, Any]]:
 
 
 def test_main_assembles_every_area():
-    assert sorted(assembled_modules()) == ["budget", "cost", "reliability", "security"]
+    assert sorted(assembled_modules()) == ["budget", "cost", "releases", "reliability", "security"]
 
 
 def test_policy_names_are_unique_and_kebab_case():
@@ -172,7 +178,8 @@ def test_readme_rows_match_the_code():
 
 
 def test_readme_parser_sees_every_section():
-    assert {row["section"] for row in readme_rows().values()} == {"Cost", "Security", "Reliability"}
+    sections = {row["section"] for row in readme_rows().values()}
+    assert sections == {"Cost", "Security", "Reliability", "Releases"}
 
 
 # --- per-stack config files ----------------------------------------------------------------------------
@@ -226,7 +233,8 @@ def test_every_threshold_is_set_per_stack():
         "fargate-max-task-size", "fargate-spot-in-non-prod", "nat-gateway-count", "log-group-retention",
         "container-insights", "monthly-cost-budget", "ecs-service-min-tasks", "ecs-service-multi-az",
         "target-group-deregistration-delay", "ecs-image-pinned", "ecs-no-public-ip", "alb-https-redirect",
-        "alb-deletion-protection", "alb-access-logs",
+        "alb-deletion-protection", "alb-access-logs", "ecs-deployment-alarms", "ecs-deployment-strategy",
+        "ecs-rollout-time", "cloudwatch-alarm-actions", "sns-topic-encryption",
     }  # fmt: skip
     assert sorted(per_stack - set(dev)) == []
 
@@ -247,6 +255,14 @@ def test_every_threshold_is_set_per_stack():
         ("alb-deletion-protection", "required", False, True),
         ("alb-access-logs", "required", False, True),
         ("ecs-no-public-ip", "enforcementLevel", "advisory", "mandatory"),
+        ("ecs-deployment-alarms", "enforcementLevel", "advisory", "mandatory"),
+        ("ecs-deployment-strategy", "enforcementLevel", "disabled", "advisory"),
+        ("ecs-deployment-strategy", "requireTrafficShifting", False, True),
+        ("ecs-rollout-time", "maxMinutes", 15, 60),
+        ("cloudwatch-alarm-actions", "enforcementLevel", "advisory", "mandatory"),
+        ("cloudwatch-alarm-actions", "requireOkActions", False, True),
+        ("sns-topic-encryption", "enforcementLevel", "mandatory", "mandatory"),
+        ("sns-topic-encryption", "allowAwsManagedKey", False, False),
     ],
 )
 def test_stack_values(policy, key, dev, prod):
@@ -265,6 +281,9 @@ _KEYS = [
     "strategy", "availabilityZoneNames", "numberOfAvailabilityZones", "minCapacity", "resourceId",
     "environment", "secrets", "valueFrom", "ingress", "fromPort", "toPort", "cidrBlocks", "policy",
     "defaultActions", "type", "user", "privileged", "linuxParameters", "capabilities", "add", "drop",
+    "alarms", "alarmNames", "deploymentConfiguration", "deploymentController", "loadBalancers",
+    "targetGroupArn", "advancedConfiguration", "alarmActions", "okActions", "actionsEnabled",
+    "kmsMasterKeyId",
 ]  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import budget
 import cost
 import pytest
+import releases
 import reliability
 import security
 
@@ -25,13 +26,14 @@ from ops.offline.analyzer import (
 ACCOUNT, REGION = "123456789012", "eu-west-2"
 Good = Any  # the `good` fixture of tests/policy/conftest.py (known-good resource inputs)
 PACK = Path(__file__).resolve().parents[2] / "policy"
-ALL_POLICIES = cost.POLICIES + security.POLICIES + reliability.POLICIES + budget.POLICIES
+ALL_POLICIES = cost.POLICIES + security.POLICIES + reliability.POLICIES + releases.POLICIES + budget.POLICIES
 HOURS = 730
 # eu-west-2 unit prices from reference/pricing.md
 ALB_HOUR, LCU_HOUR, IPV4_HOUR = 0.02646, 0.0084, 0.005
 X86_VCPU, X86_GB = 0.04656, 0.00511
 LOG_GB, LOG_STORED = 0.5985, 0.0315
 METRIC = 0.30
+ALARM_METRIC = 0.10
 
 
 def started(stack: str) -> Iterator[PolicyPackRunner]:
@@ -74,6 +76,8 @@ def good_stack(good: Good, retention_days: int) -> list[PackResource]:
         resource("aws:lb/listener:Listener", "https", good.https_listener()),
         resource("aws:lb/listener:Listener", "http", good.redirect_listener()),
         resource("aws:ssm/parameter:Parameter", "web-db", good.ssm_parameter()),
+        resource("aws:cloudwatch/metricAlarm:MetricAlarm", "web-5xx", good.metric_alarm()),
+        resource("aws:sns/topic:Topic", "alerts", good.sns_topic()),
     ]
 
 
@@ -202,8 +206,12 @@ def test_budget_passes_for_the_good_stack_in_prod(prod: PolicyPackRunner, good: 
 def test_budget_is_a_mandatory_stack_diagnostic_in_dev(dev: PolicyPackRunner, good: Good) -> None:
     # The known-good stack: an ALB (2 AZs, 1 LCU assumed), one 0.25 vCPU / 0.5 GB service with 2 tasks
     # (base 1 on demand, the other by weight 1:3 -> 0.25 on demand, 0.75 Spot), one log group (1 GB, 14 days),
-    # Container Insights on one cluster with one service (15 + 15 metrics assumed). Region from aws:region.
+    # Container Insights on one cluster with one service (15 + 15 metrics assumed), one alarm on one metric,
+    # and the CANARY deployments' green tasks: 2 tasks for 0.5 min draining + 10 s x 2 checks + 5 + 5 min
+    # bake = 10.83 min, 20 deploys a month, at the service's blended task-hour. Region from aws:region.
     task_hour = 0.25 * X86_VCPU + 0.5 * X86_GB
+    blended = (1.25 * task_hour + 0.75 * task_hour * 0.3) / 2
+    rollout_minutes = 30 / 60 + 10 * 2 / 60 + 5 + 5
     items = {
         "alb ALB hours": HOURS * ALB_HOUR,
         "alb ALB public IPv4 addresses (2 AZs)": HOURS * 2 * IPV4_HOUR,
@@ -214,6 +222,12 @@ def test_budget_is_a_mandatory_stack_diagnostic_in_dev(dev: PolicyPackRunner, go
         "web-logs log storage (14 days retained)": LOG_STORED * 14 / 30,
         "main Container Insights (classic): 15 metrics per cluster + 15 per service x 1 (assumed)": 30
         * METRIC,
+        "web-5xx CloudWatch alarm, standard resolution (1 metric(s); free tier ignored)": ALARM_METRIC,
+        "web CANARY deployments: green tasks for 10.83 min x 20 deploys (assumed)": 2
+        * rollout_minutes
+        / 60
+        * 20
+        * blended,
     }
     total = sum(items.values())
     largest = sorted(items.items(), key=lambda kv: kv[1], reverse=True)[:3]
@@ -250,6 +264,7 @@ def test_budget_over_dev_limit_with_a_big_on_demand_service(dev: PolicyPackRunne
         name="big",
         taskDefinition=f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/big:1",
         capacityProviderStrategies=[{"capacityProvider": "FARGATE", "weight": 1}],
+        deploymentConfiguration={"strategy": "ROLLING"},  # no green tasks: only the service's own are priced
     )
     resources = [
         resource("aws:ecs/taskDefinition:TaskDefinition", "big-task", big_task),
