@@ -97,7 +97,7 @@ def test_dev_stack_expresses_seeds_000_and_001() -> None:
 
 
 def test_dev_stack_stays_small() -> None:
-    """The $45/month target (pricing.md): Spot, no NAT, the smallest sensible task sizes, one task each."""
+    """The $50/month target (pricing.md): Spot, no NAT, the smallest sensible task sizes, one task each."""
     cfg = _stack("Pulumi.dev.yaml")
     vcpu = sum(s.cpu * s.desired_count for s in cfg.services.values()) / 1024
     gib = sum(s.memory * s.desired_count for s in cfg.services.values()) / 1024

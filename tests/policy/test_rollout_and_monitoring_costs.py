@@ -173,11 +173,12 @@ def test_the_rollout_of_dev_and_prod_today(dev_plan: Plan, prod_plan: Plan, caps
             print(f"{r.service}: {r.strategy} {r.minutes:.2f} min ({r.describe() or 'no target group'})")
         return {r.service: (r.strategy, round(r.minutes, 2)) for r in found}
 
-    # dev: 15 s draining + 10 s x 2 checks; prod: 30 s + 15 s x 2 (the worker has no load balancer)
+    # dev: 15 s draining + 10 s x 2 checks; prod: 30 s + 15 s x 2 plus the 5-minute canary bake (the worker
+    # has no load balancer and rolls). The README states both.
     assert rollouts(dev_plan) == {"backend-service": ("ROLLING", 0.58), "frontend-service": ("ROLLING", 0.58)}
     assert rollouts(prod_plan) == {
-        "backend-service": ("ROLLING", 1.0),
-        "frontend-service": ("ROLLING", 1.0),
+        "backend-service": ("CANARY", 6.0),
+        "frontend-service": ("CANARY", 6.0),
         "worker-service": ("ROLLING", 0.0),
     }
     assert "backend-service: ROLLING 0.58 min" in capsys.readouterr().out
