@@ -46,7 +46,12 @@ pulumi.export(
             "discoveryName": service.discovery_name,
             # What a database or file system outside the stack admits to let this service in.
             "securityGroupId": platform.network.service_security_groups[name].id,
+            # What `python -m ops status` reads: the alarms to show in ALARM (fixed names).
+            "alarmNames": list(platform.alarms[name].names.values()) if name in platform.alarms else [],
         }
         for name, service in platform.services.items()
     },
 )
+pulumi.export("dashboardName", platform.dashboard.dashboard.dashboard_name)
+if platform.notifications is not None:
+    pulumi.export("notificationTopicArn", platform.notifications.topic.arn)

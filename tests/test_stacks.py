@@ -164,8 +164,17 @@ def test_dev_outputs(dev_plan: Plan) -> None:
             "securityGroups"
         ][0],
         "discoveryName": "backend.dev.local",
+        "alarmNames": [
+            f"fargate-platform-dev-backend-{kind}"
+            for kind in ("5xx-rate", "p95-latency", "unhealthy-hosts", "cpu", "memory")
+        ],
     }
     assert backend["serviceName"].startswith("backend-service-")
+    assert out["dashboardName"] == "fargate-platform-dev"
+    assert (
+        out["notificationTopicArn"].startswith("arn:aws:sns:eu-west-2:123456789012:")
+        and "dev-alerts-" in out["notificationTopicArn"]
+    )
 
 
 # ---------------------------------------------------------------------------------------------- prod

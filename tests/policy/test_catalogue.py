@@ -242,7 +242,7 @@ def test_every_threshold_is_set_per_stack():
 @pytest.mark.parametrize(
     ("policy", "key", "dev", "prod"),
     [
-        ("monthly-cost-budget", "maxMonthlyUsd", 45, 400),
+        ("monthly-cost-budget", "maxMonthlyUsd", 50, 400),
         ("fargate-spot-in-non-prod", "requireSpot", True, False),
         ("log-group-retention", "minDays", 1, 30),
         ("log-group-retention", "maxDays", 14, 400),

@@ -116,7 +116,7 @@ def test_stack_config_files_validate_against_the_schemas(dev: PolicyPackRunner, 
 
 def test_the_budget_of_each_stack_is_configured(dev: PolicyPackRunner, prod: PolicyPackRunner) -> None:
     assert dev.effective_config["monthly-cost-budget"]["enforcementLevel"] == "mandatory"
-    assert dev.effective_config["monthly-cost-budget"]["properties"]["maxMonthlyUsd"] == 45
+    assert dev.effective_config["monthly-cost-budget"]["properties"]["maxMonthlyUsd"] == 50
     assert prod.effective_config["monthly-cost-budget"]["properties"]["maxMonthlyUsd"] == 400
     assert prod.effective_config["monthly-cost-budget"]["properties"]["albLcus"] == 1.0  # schema default
 
@@ -277,5 +277,5 @@ def test_budget_over_dev_limit_with_a_big_on_demand_service(dev: PolicyPackRunne
     assert diagnostic.enforcement_level == "mandatory"
     assert diagnostic.message.startswith(
         f"Stack 'dev' estimated monthly cost {money(total)} (eu-west-2)"
-        " must not exceed the budget of $45.00; "
+        " must not exceed the budget of $50.00; "
     )

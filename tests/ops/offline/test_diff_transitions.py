@@ -94,6 +94,15 @@ def _reuse_priority(c: dict[str, Any]) -> None:
 
 WORKER = {"image": "busybox:1.36", "cpu": 256, "memory": 512, "command": ["sleep", "infinity"]}
 
+CANARY = _with(
+    DEV,
+    lambda c: (
+        _svc(c)["backend"].setdefault("deployment", {}).__setitem__("strategy", "canary"),
+        _svc(c)["frontend"].setdefault("deployment", {}).__setitem__("strategy", "canary"),
+    ),
+)
+"""Dev with both routed services switched to canary deployments (the default route too)."""
+
 CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "add": (DEV, _with(DEV, lambda c: _svc(c).__setitem__("worker", WORKER))),
     "remove-frontend": (DEV, _with(DEV, lambda c: _svc(c).pop("frontend"))),
@@ -132,6 +141,8 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     ),
     "efs-enable": (EFS_OFF, EFS),
     "efs-remove": (EFS, EFS_OFF),
+    "strategy-canary": (DEV, CANARY),
+    "strategy-rolling": (CANARY, DEV),
     "priority-swap": (_routed(10, 20), _routed(20, 10)),
     "priority-reuse": (_routed(10, 20), _with(_routed(10, 20), _reuse_priority)),
     "password-direct": (
@@ -419,6 +430,57 @@ EXPECTED: dict[str, dict[str, Any]] = {
                 "volumes",
             ]
         },
+        "findings": [],
+    },
+    # Rolling → canary is an update in place: the alternate groups, test rules, the default route's
+    # catch-all rule and the infrastructure role are created; the services and their alarms update.
+    "strategy-canary": {
+        "ops": [
+            ("create", "t"),
+            ("create", "t-ecs-infra"),
+            ("create", "t-ecs-infra-lb"),
+            ("update", "t-http"),
+            ("create", "t-backend-tg2"),
+            ("create", "t-backend-test"),
+            ("update", "backend-service"),
+            ("create", "t-frontend-rule"),
+            ("create", "t-frontend-tg2"),
+            ("create", "t-frontend-test"),
+            ("update", "frontend-service"),
+            ("update", "t-dashboard"),
+            ("update", "t-backend-alarms-5xx-rate"),
+            ("update", "t-backend-alarms-p95-latency"),
+            ("update", "t-backend-alarms-unhealthy-hosts"),
+            ("update", "t-frontend-alarms-5xx-rate"),
+            ("update", "t-frontend-alarms-p95-latency"),
+            ("update", "t-frontend-alarms-unhealthy-hosts"),
+        ],
+        "forced": {},
+        "findings": [],
+    },
+    # And back: the services update first, then what only traffic shifting used is deleted.
+    "strategy-rolling": {
+        "ops": [
+            ("update", "t-http"),
+            ("update", "backend-service"),
+            ("update", "frontend-service"),
+            ("update", "t-dashboard"),
+            ("update", "t-backend-alarms-5xx-rate"),
+            ("update", "t-backend-alarms-p95-latency"),
+            ("update", "t-backend-alarms-unhealthy-hosts"),
+            ("update", "t-frontend-alarms-5xx-rate"),
+            ("update", "t-frontend-alarms-p95-latency"),
+            ("update", "t-frontend-alarms-unhealthy-hosts"),
+            ("delete", "t-frontend-test"),
+            ("delete", "t-frontend-tg2"),
+            ("delete", "t-frontend-rule"),
+            ("delete", "t-backend-test"),
+            ("delete", "t-backend-tg2"),
+            ("delete", "t-ecs-infra-lb"),
+            ("delete", "t-ecs-infra"),
+            ("delete", "t"),
+        ],
+        "forced": {},
         "findings": [],
     },
     "priority-swap": {
