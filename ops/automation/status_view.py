@@ -93,7 +93,7 @@ def details(status: StackStatus, verdicts: Sequence[str], started: dict[str, str
         elif verdict == FAILED and failed is not None:
             tasks = f", {failed.failed_tasks} task(s) failed" if failed.failed_tasks else ""
             reason = f": {failed.reason}" if failed.reason else ""
-            lines.append(f"  {name}: deployment {failed.id} ({failed.task_definition}) FAILED{reason}{tasks}")
+            lines.append(f"  {name}: deployment {failed.id} ({failed.task_definition}) FAILED{tasks}{reason}")
         elif verdict == ROLLED_BACK:
             lines.append(
                 f"  {name}: rolled back to {service.task_definition} (the watch began on {started.get(name)})"
