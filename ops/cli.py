@@ -12,7 +12,7 @@ import importlib
 from collections.abc import Sequence
 
 # Modules that contribute sub-commands, in the order they appear in --help.
-COMMAND_MODULES = ("ops.offline.commands", "ops.automation.parsers")
+COMMAND_MODULES = ("ops.offline.commands", "ops.automation.parsers", "ops.automation.status_command")
 
 
 def build_parser() -> argparse.ArgumentParser:
