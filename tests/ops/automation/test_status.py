@@ -302,6 +302,12 @@ def test_status_shows_each_services_rollout_tasks_revision_and_alarms(
     assert fake.kwargs("Stack.select") == {"stack_name": "dev", "work_dir": str(project.root)}
 
 
+def test_docs_ops_shows_what_status_prints(dev: Aws, fake: FakeAutomation, project: Project) -> None:
+    result = run(["status", "--stack", "dev"], fake, project)
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "ops.md").read_text(encoding="utf-8")
+    assert f"```\n$ python -m ops status --stack dev\n{result.out}```\n" in docs
+
+
 def test_status_json_is_one_document(dev: Aws, fake: FakeAutomation, project: Project) -> None:
     result = run(["status", "--stack", "dev", "--json"], fake, project)
     assert result.code == EXIT_OK
