@@ -565,6 +565,21 @@ def test_outputs_without_the_cluster_name_the_missing_output(
     )
 
 
+def test_the_programs_own_outputs_give_each_service_its_ecs_name_and_alarms(dev_plan: Any) -> None:
+    """What __main__.py exports (recorded under mocks, tests/conftest.py) is what status reads."""
+    targets = targets_from_outputs("dev", dev_plan.outputs)
+    assert targets.cluster == dev_plan.outputs["clusterName"]
+    assert [(s.name, s.service_name) for s in targets.services] == [
+        (name, dev_plan.outputs["services"][name]["serviceName"])
+        for name in sorted(dev_plan.outputs["services"])
+    ]
+    backend = next(s for s in targets.services if s.name == "backend")
+    assert backend.alarm_names == tuple(
+        f"fargate-platform-dev-backend-{alarm}"
+        for alarm in ("5xx-rate", "p95-latency", "unhealthy-hosts", "cpu", "memory")
+    )
+
+
 def test_alarm_names_that_are_not_a_list_of_strings_are_an_error() -> None:
     services = {"api": {"serviceName": "api-service", "alarmNames": "api-cpu"}}
     with pytest.raises(OpsError) as raised:
