@@ -13,7 +13,7 @@ from typing import Any
 
 import botocore.session
 from botocore.validate import ParamValidator
-from program_support import of_type, one, policy_document
+from program_support import MINIMAL_SERVICE, minimal_platform, of_type, one, policy_document, run_platform
 
 from components.dashboard import DashboardService, dashboard_body
 from ops.offline.recording import Plan, RecordedResource
@@ -262,3 +262,90 @@ def test_dashboard_body_as_data() -> None:
     for spans in rows.values():
         spans.sort()
         assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), spans
+
+
+GATE = "arn:aws:lambda:eu-west-2:123456789012:function:release-gate"
+SMOKE = "arn:aws:lambda:eu-west-2:123456789012:function:smoke-test"
+
+
+def _hooked_plan() -> Plan:
+    """blueGreen with two hook functions and a test listener; a second service deploys linearly."""
+    web = {
+        **MINIMAL_SERVICE,
+        "deployment": {
+            "strategy": "blueGreen",
+            "hooks": {"preScaleUp": GATE, "postTestTrafficShift": SMOKE, "postProductionTrafficShift": SMOKE},
+        },
+    }
+    api = {
+        **MINIMAL_SERVICE,
+        "port": 8000,
+        "route": {"pathPatterns": ["/api/*"]},
+        "deployment": {"strategy": "linear", "linear": {"stepPercent": 20, "stepBakeTime": 1}},
+    }
+    top = minimal_platform(
+        loadBalancer={"testListenerPort": 8443, "testListenerCidrs": ["203.0.113.0/24"]},
+        services={"web": web, "api": api},
+    )
+    return run_platform(top, stack="hooks")
+
+
+def test_hooks_get_one_lifecycle_hook_per_function_and_a_role_that_invokes_only_them() -> None:
+    plan = _hooked_plan()
+    web = one(plan, ECS_SERVICE, "web-service")
+    role = one(plan, "aws:iam/role:Role", "hooks-web-hooks")
+    config = web.inputs["deploymentConfiguration"]
+    assert (config["strategy"], config["bakeTimeInMinutes"]) == ("BLUE_GREEN", "5")
+    assert config["lifecycleHooks"] == [
+        {"hookTargetArn": GATE, "roleArn": role.output_ids[-1], "lifecycleStages": ["PRE_SCALE_UP"]},
+        {
+            "hookTargetArn": SMOKE,
+            "roleArn": role.output_ids[-1],
+            "lifecycleStages": ["POST_TEST_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT"],
+        },
+    ]
+    assert policy_document(role, "assumeRolePolicy")["Statement"][0]["Principal"] == {
+        "Service": "ecs.amazonaws.com"
+    }
+    policy = one(plan, "aws:iam/rolePolicy:RolePolicy", "hooks-web-hooks")
+    assert policy_document(policy)["Statement"] == [
+        {
+            "Sid": "InvokeHooks",
+            "Effect": "Allow",
+            "Action": "lambda:InvokeFunction",
+            "Resource": [GATE, SMOKE],
+        }
+    ]
+    # The service waits for the role's policy: ECS invokes the first hook as soon as the deployment starts.
+    assert policy.urn in web.depends_on
+    api = one(plan, ECS_SERVICE, "api-service")
+    assert api.inputs["deploymentConfiguration"] == {
+        "strategy": "LINEAR",
+        "bakeTimeInMinutes": "0",
+        "linearConfiguration": {"stepPercent": 20, "stepBakeTimeInMinutes": "1"},
+    }
+    assert not [r for r in of_type(plan, "aws:iam/role:Role") if r.name == "hooks-api-hooks"]
+    for service in (web, api):
+        report = ParamValidator().validate(create_service_params(service), CREATE_SERVICE.input_shape)
+        assert not report.has_errors(), f"{service.urn}: {report.generate_report()}"
+
+
+def test_a_test_listener_carries_the_test_rules_and_admits_only_its_cidrs() -> None:
+    plan = _hooked_plan()
+    listener = one(plan, "aws:lb/listener:Listener", "hooks-test")
+    assert (listener.inputs["port"], listener.inputs["protocol"]) == (8443, "HTTP")
+    assert listener.inputs["defaultActions"][0]["type"] == "fixed-response"
+    rules = {r.name: r for r in of_type(plan, RULE)}
+    api_test, api_rule = rules["hooks-api-test"], rules["hooks-api-rule"]
+    assert api_test.inputs["listenerArn"] == listener.output_ids[-1]
+    assert api_test.inputs["priority"] == api_rule.inputs["priority"]  # production's priority, mirrored
+    assert api_test.inputs["conditions"] == api_rule.inputs["conditions"]
+    assert rules["hooks-web-test"].inputs["priority"] == 50000  # the default route's catch-all
+    ingress = [
+        r
+        for r in of_type(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        if r.inputs.get("fromPort") == 8443
+    ]
+    assert [(r.name, r.inputs["cidrIpv4"]) for r in ingress] == [
+        ("hooks-alb-in-test-203-0-113-0-24", "203.0.113.0/24")
+    ]
