@@ -32,6 +32,11 @@ pulumi.export("clusterArn", platform.cluster.arn)
 if platform.load_balancer is not None:
     pulumi.export("albUrl", platform.load_balancer.url)
     pulumi.export("albDnsName", platform.load_balancer.dns_name)
+urls = platform.front.urls(cfg)
+if urls:
+    # With a domain: the stack's https URL and that of each host-routed service.
+    pulumi.export("url", urls.pop("(stack)"))
+    pulumi.export("serviceUrls", urls)
 pulumi.export(
     "services",
     {

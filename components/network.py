@@ -16,7 +16,7 @@ import ipaddress
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import pulumi
 import pulumi_aws as aws
@@ -65,6 +65,9 @@ class NetworkArgs:
     load_balancer_ports: Sequence[int] = (80,)
     test_listener_port: int | None = None  # reachable only from test_listener_cidrs
     test_listener_cidrs: Sequence[str] = ()
+    # The group of an ALB the stack does not own (services on an existing listener): tasks admit it, and no
+    # load balancer group is created.
+    existing_load_balancer_security_group_id: str | None = None
     tags: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
 
 
@@ -97,7 +100,11 @@ def check_network_args(args: NetworkArgs) -> None:
             )
         kinds = 1 if args.vpc.nat_gateways == "none" else 2
         subnet_mask(args.vpc.cidr_block, kinds * args.vpc.availability_zones)
-    elif not args.vpc.public_subnet_ids and any(i.from_load_balancer for i in args.services.values()):
+    elif (
+        not args.vpc.public_subnet_ids
+        and args.existing_load_balancer_security_group_id is None
+        and any(i.from_load_balancer for i in args.services.values())
+    ):
         raise ValueError("An existing VPC needs public_subnet_ids for the load balancer.")
     elif not args.vpc.public_subnet_ids and not args.vpc.private_subnet_ids:
         raise ValueError("An existing VPC needs public_subnet_ids or private_subnet_ids for the tasks.")
@@ -143,7 +150,8 @@ class Network(pulumi.ComponentResource):
     public_subnet_ids: pulumi.Output[list[str]]
     private_subnet_ids: pulumi.Output[list[str]]
     vpc: awsx.ec2.Vpc | None
-    load_balancer_security_group: aws.ec2.SecurityGroup
+    load_balancer_security_group: aws.ec2.SecurityGroup | None  # None: an existing ALB's group is used
+    load_balancer_security_group_id: pulumi.Input[str]
     service_security_groups: dict[str, aws.ec2.SecurityGroup]
     peers_security_group: aws.ec2.SecurityGroup | None
 
@@ -194,11 +202,17 @@ class Network(pulumi.ComponentResource):
                 opts=child,
             )
 
-        self.load_balancer_security_group = security_group(
-            f"{name}-alb", "Load balancer: HTTP(S) from anywhere, out only to the service tasks"
-        )
-        alb_sg_id = self.load_balancer_security_group.id
-        for port in sorted(set(args.load_balancer_ports)):
+        existing_alb = args.existing_load_balancer_security_group_id
+        self.load_balancer_security_group = None
+        if existing_alb is None:
+            self.load_balancer_security_group = security_group(
+                f"{name}-alb", "Load balancer: HTTP(S) from anywhere, out only to the service tasks"
+            )
+            alb_sg_id: pulumi.Input[str] = self.load_balancer_security_group.id
+        else:
+            alb_sg_id = existing_alb
+        self.load_balancer_security_group_id = alb_sg_id
+        for port in sorted(set(args.load_balancer_ports)) if existing_alb is None else ():
             for family, cidr in (("v4", "0.0.0.0/0"), ("v6", "::/0")):
                 aws.vpc.SecurityGroupIngressRule(
                     f"{name}-alb-in-{port}-{family}",
@@ -246,10 +260,14 @@ class Network(pulumi.ComponentResource):
             port = ingress.port
             if ingress.from_load_balancer and port is not None:
                 described = f"Load balancer to {svc} on {port}"
-                for rule, logical, group, peer in (
-                    (aws.vpc.SecurityGroupIngressRule, f"{name}-{svc}-from-alb", task_sg_id, alb_sg_id),
-                    (aws.vpc.SecurityGroupEgressRule, f"{name}-alb-to-{svc}", alb_sg_id, task_sg_id),
-                ):
+                pairs: list[tuple[Any, str, pulumi.Input[str], pulumi.Input[str]]] = [
+                    (aws.vpc.SecurityGroupIngressRule, f"{name}-{svc}-from-alb", task_sg_id, alb_sg_id)
+                ]
+                if existing_alb is None:  # an existing ALB's group is its owner's: its egress is not ours
+                    pairs.append(
+                        (aws.vpc.SecurityGroupEgressRule, f"{name}-alb-to-{svc}", alb_sg_id, task_sg_id)
+                    )
+                for rule, logical, group, peer in pairs:
                     _tcp_rule(rule, logical, group, peer, port, described, tags=tags, opts=child)
             if ingress.from_peers and port is not None and self.peers_security_group is not None:
                 described = f"Peer services to {svc} on {port} (service discovery)"

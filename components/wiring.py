@@ -18,7 +18,7 @@ from components.cluster import CapacityShare, Cluster, ClusterArgs
 from components.dashboard import Dashboard, DashboardArgs
 from components.deploy_roles import DeploymentRoles, DeploymentRolesArgs
 from components.images import git_sha
-from components.load_balancer import LoadBalancer, LoadBalancerArgs, Route, TargetHealthCheck
+from components.load_balancer import LoadBalancer
 from components.naming import stack_label
 from components.network import ExistingVpcArgs, Network, NetworkArgs, NewVpcArgs, ServiceIngress
 from components.notifications import Notifications, NotificationsArgs
@@ -35,6 +35,7 @@ from components.service_args import (
     RoutingArgs,
     TrafficShiftingArgs,
 )
+from components.wiring_front import FrontDoor, front_door
 from components.wiring_service import (
     StackSecretReader,
     containers_of,
@@ -54,6 +55,7 @@ class Platform:
     network: Network
     cluster: Cluster
     load_balancer: LoadBalancer | None
+    front: FrontDoor
     services: dict[str, FargateService]
     alarms: dict[str, ServiceAlarms]
     notifications: Notifications | None
@@ -103,6 +105,9 @@ def network_args(cfg: PlatformConfig, tags: Mapping[str, str]) -> NetworkArgs:
             for name, svc in cfg.services.items()
         },
         load_balancer_ports=[80, 443] if cfg.load_balancer.https else [80],
+        existing_load_balancer_security_group_id=(
+            cfg.load_balancer.existing.security_group_id if cfg.load_balancer.existing else None
+        ),
         test_listener_port=cfg.load_balancer.test_listener_port,
         test_listener_cidrs=list(cfg.load_balancer.test_listener_cidrs),
         tags=tags,
@@ -163,51 +168,8 @@ def build_platform(
         ),
     )
 
-    load_balancer = None
-    if cfg.needs_load_balancer:
-        priorities = cfg.route_priorities
-        lb = cfg.load_balancer
-        load_balancer = LoadBalancer(
-            label,
-            LoadBalancerArgs(
-                vpc_id=network.vpc_id,
-                subnet_ids=network.public_subnet_ids,
-                security_group_id=network.load_balancer_security_group.id,
-                routes=[
-                    Route(
-                        service=name,
-                        port=svc.port or 0,
-                        health_check=TargetHealthCheck(
-                            path=svc.health_check.path,
-                            matcher=svc.health_check.matcher,
-                            interval=svc.health_check.interval,
-                            timeout=svc.health_check.timeout,
-                            healthy_threshold=svc.health_check.healthy_threshold,
-                            unhealthy_threshold=svc.health_check.unhealthy_threshold,
-                        ),
-                        path_patterns=list(svc.route.path_patterns),
-                        host_patterns=list(svc.route.host_patterns),
-                        priority=priorities.get(name),
-                        default=svc.route.default,
-                        deregistration_delay=lb.deregistration_delay,
-                        shifts_traffic=svc.deployment.shifts_traffic,
-                        test_priority=cfg.test_rule_priorities.get(name),
-                    )
-                    for name, svc in cfg.services.items()
-                    if svc.route is not None
-                ],
-                certificate_arn=lb.certificate_arn,
-                ssl_policy=lb.ssl_policy,
-                idle_timeout=lb.idle_timeout,
-                deletion_protection=lb.deletion_protection,
-                access_logs_bucket=lb.access_logs.bucket if lb.access_logs else None,
-                access_logs_prefix=(lb.access_logs.prefix or None) if lb.access_logs else None,
-                drop_invalid_header_fields=lb.drop_invalid_headers,
-                desync_mitigation_mode=lb.desync_mitigation,
-                test_listener_port=lb.test_listener_port,
-                tags=tags,
-            ),
-        )
+    front = front_door(cfg, label, network, tags)
+    load_balancer = front.load_balancer
 
     deployment_roles = None
     if cfg.traffic_shifting_services:
@@ -407,6 +369,7 @@ def build_platform(
         network=network,
         cluster=cluster,
         load_balancer=load_balancer,
+        front=front,
         services=services,
         alarms=alarms,
         notifications=notifications,

@@ -3,11 +3,8 @@
 
 from __future__ import annotations
 
-import fnmatch
 import ipaddress
 import re
-import zlib
-from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -16,6 +13,7 @@ from pydantic.alias_generators import to_camel
 from config.base import ACCOUNT, PARTITION, REGION, ConfigModel
 from config.containers import ContainerHealthCheck, check_timeout_below_interval
 from config.errors import Issue, fail, raise_if, short_repr
+from config.front_door import DomainConfig, ExistingListenerConfig
 
 DEFAULT_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
 """TLS policy of the HTTPS listener: TLS 1.3 and 1.2 (restricted to forward-secret AEAD ciphers) with hybrid
@@ -115,6 +113,22 @@ class LoadBalancerConfig(ConfigModel):
     desync_mitigation: Literal["monitor", "defensive", "strictest"] = Field(
         default="defensive", description="HTTP desync mitigation mode."
     )
+    domain: DomainConfig | None = Field(
+        default=None,
+        description="{name, zone | zoneId, aliases}: an ACM certificate for the names, validated through "
+        "Route 53 (pulumi up waits until it is issued), HTTPS on it with the HTTP→HTTPS redirect, and alias "
+        "records to the ALB. Instead of certificateArn.",
+    )
+    existing: ExistingListenerConfig | None = Field(
+        default=None,
+        description="{listenerArn, securityGroupId, protocol}: attach the services to a listener of an ALB "
+        "this stack does not own (no ALB is created).",
+    )
+    ip_address_type: Literal["ipv4", "dualstack"] = Field(
+        default="ipv4",
+        description="ipv4, or dualstack (IPv4 and IPv6; needs an existing VPC whose public subnets have IPv6 "
+        "CIDRs). With a domain, dualstack adds AAAA records.",
+    )
     test_listener_port: int | None = Field(
         default=None,
         ge=1,
@@ -196,10 +210,47 @@ class LoadBalancerConfig(ConfigModel):
         raise_if(issues)
         return self
 
+    def _existing_rules(self) -> list[Issue]:
+        """An existing listener belongs to an ALB the stack does not manage: its own settings do not apply."""
+        if self.existing is None:
+            return []
+        issues: list[Issue] = []
+        own = (
+            "ssl_policy",
+            "idle_timeout",
+            "access_logs",
+            "deletion_protection",
+            "drop_invalid_headers",
+            "desync_mitigation",
+            "ip_address_type",
+            "test_listener_port",
+        )
+        for field in own:
+            if self.explicitly_set(field):
+                key = to_camel(field)
+                issues.append(
+                    ((key,), "applies to an ALB this stack creates, not to an existing listener's; remove it")
+                )
+        if self.existing.protocol == "HTTP" and (self.domain is not None or self.certificate_arn is not None):
+            issues.append(
+                (
+                    ("existing", "protocol"),
+                    "HTTP cannot serve a certificate; attach to the ALB's HTTPS listener, or remove domain "
+                    "and certificateArn",
+                )
+            )
+        return issues
+
     @property
     def https(self) -> bool:
-        """True when the ALB listens on HTTPS (and redirects HTTP to it)."""
-        return self.certificate_arn is not None
+        """True when the services are served over HTTPS (and HTTP redirects to it on an ALB of the stack)."""
+        if self.existing is not None:
+            return self.existing.protocol == "HTTPS"
+        return self.certificate_arn is not None or self.domain is not None
+
+    @property
+    def creates_alb(self) -> bool:
+        return self.existing is None
 
 
 class HealthCheckConfig(ConfigModel):
@@ -328,95 +379,3 @@ def check_route(route: RouteConfig) -> list[Issue]:
             )
         ]
     return []
-
-
-DERIVED_PRIORITIES = range(1000, 49000)
-"""Where priorities derived from names fall (49000-50000 stay free for rules the platform adds itself)."""
-
-
-TEST_RULE_PRIORITIES = range(49000, 50000)
-"""Without a test listener, the header-matched test rules of traffic-shifting services sit here, after every
-route (50000 is the catch-all production rule of a default route whose traffic ECS shifts)."""
-
-
-def test_rule_priority(service: str) -> int:
-    """The header-matched test rule's priority: from the service's name, like derived_priority."""
-    return TEST_RULE_PRIORITIES.start + zlib.crc32(service.encode()) % len(TEST_RULE_PRIORITIES)
-
-
-def derived_priority(service: str) -> int:
-    """A listener-rule priority that depends only on the service's name.
-
-    Never the service's position: remove or reorder a routed service and a positional priority moves to
-    another rule in place (SetRulePriorities) while the removed rule still holds it, since Pulumi deletes
-    removed resources at the end of an update (pulumi/pulumi#9979): the update fails with PriorityInUse."""
-    return DERIVED_PRIORITIES.start + zlib.crc32(service.encode()) % len(DERIVED_PRIORITIES)
-
-
-def route_priorities(routes: Mapping[str, RouteConfig]) -> dict[str, int]:
-    """Listener-rule priority of every non-default route: explicit, else derived from the service's name."""
-    return {
-        name: route.priority if route.priority is not None else derived_priority(name)
-        for name, route in routes.items()
-        if not route.default
-    }
-
-
-def routes_overlap(a: RouteConfig, b: RouteConfig) -> bool:
-    """True when one request could match both rules (a rule without paths accepts any path, one without hosts
-    any host). Patterns are compared as globs both ways, which catches `/api/*` against `/api/v2/*`."""
-
-    def overlap(left: list[str], right: list[str], fold: bool) -> bool:
-        if not left or not right:
-            return True
-        norm = (lambda v: v.lower()) if fold else (lambda v: v)
-        return any(
-            fnmatch.fnmatchcase(norm(x), norm(y)) or fnmatch.fnmatchcase(norm(y), norm(x))
-            for x in left
-            for y in right
-        )
-
-    return overlap(a.path_patterns, b.path_patterns, False) and overlap(
-        a.host_patterns, b.host_patterns, True
-    )
-
-
-def _ordered(a: RouteConfig, b: RouteConfig) -> bool:
-    """True when the config itself orders two rules: both priorities explicit, or one explicit below every
-    derived priority (it then wins against any name)."""
-    explicit = [r.priority for r in (a, b) if r.priority is not None]
-    return len(explicit) == 2 or any(p < DERIVED_PRIORITIES.start for p in explicit)
-
-
-def check_route_priorities(routes: Mapping[str, RouteConfig]) -> list[Issue]:
-    """Rules across the routes of all services (paths relative to `services`): priorities unique, and an
-    order set wherever two routes may match the same request."""
-    issues: list[Issue] = []
-    rules = {name: route for name, route in routes.items() if not route.default}
-    priorities = route_priorities(rules)
-    owner: dict[int, str] = {}
-    for name, route in rules.items():
-        priority = priorities[name]
-        if priority in owner:
-            if route.priority is not None:
-                message = f"{priority} is already used by service {owner[priority]}; pick another priority"
-                issues.append(((name, "route", "priority"), message))
-            else:
-                message = (
-                    f"the priority derived from its name ({priority}) is service {owner[priority]}'s too; "
-                    "set route.priority on one of them"
-                )
-                issues.append(((name, "route"), message))
-        owner.setdefault(priority, name)
-    names = list(rules)
-    for i, later in enumerate(names):
-        for earlier in names[:i]:
-            a, b = rules[earlier], rules[later]
-            if not _ordered(a, b) and routes_overlap(a, b):
-                message = (
-                    f"may match the same requests as service {earlier}'s route, and a priority derived from "
-                    "a name sets no order between them; set route.priority on both (lower wins)"
-                )
-                issues.append(((later, "route"), message))
-                break
-    return issues

@@ -11,15 +11,11 @@ from config.base import PROJECT, ConfigModel, ServiceName, Tags, container_prefi
 from config.cluster import CapacityProviderItem, ClusterConfig
 from config.environment import apply_environment_defaults
 from config.errors import Issue, Path, raise_if, short_repr
-from config.load_balancer import (
-    LoadBalancerConfig,
-    RouteConfig,
-    check_route_priorities,
-    route_priorities,
-    test_rule_priority,
-)
+from config.front_door import CERTIFICATE_NAMES_LIMIT, in_zone
+from config.load_balancer import LoadBalancerConfig, RouteConfig
 from config.logs import LogsConfig
 from config.network import NetworkConfig
+from config.route_priorities import check_route_priorities, route_priorities, test_rule_priority
 from config.services import ServiceConfig, check_depends_on
 
 
@@ -110,6 +106,33 @@ class PlatformConfig(ConfigModel):
         return out
 
     @property
+    def service_hosts(self) -> dict[str, list[str]]:
+        """Service → the host names of its route inside the domain's zone (exact names or `*.` wildcards):
+        each gets an alias record and a place on the certificate."""
+        domain = self.load_balancer.domain
+        if domain is None:
+            return {}
+        out: dict[str, list[str]] = {}
+        for name, route in self.routes.items():
+            hosts = [
+                h.lower()
+                for h in route.host_patterns
+                if "?" not in h and "*" not in h.removeprefix("*.") and in_zone(h.lower(), domain.zone_name)
+            ]
+            if hosts:
+                out[name] = hosts
+        return out
+
+    @property
+    def certificate_names(self) -> list[str]:
+        """Every name on the stack's certificate (with a domain): its name, aliases, then service hosts."""
+        domain = self.load_balancer.domain
+        if domain is None:
+            return []
+        names = [domain.name, *domain.aliases, *(h for hosts in self.service_hosts.values() for h in hosts)]
+        return list(dict.fromkeys(names))
+
+    @property
     def running_task_alarms(self) -> bool:
         """Whether the running-below-desired alarms have their metrics (Container Insights)."""
         return self.cluster.container_insights != "disabled"
@@ -190,7 +213,12 @@ def check_platform(cfg: PlatformConfig) -> list[Issue]:
             )
         )
     issues.extend((("services", *path), message) for path, message in check_route_priorities(cfg.routes))
-    if cfg.needs_load_balancer and cfg.network.is_existing_vpc and len(cfg.network.public_subnet_ids) < 2:
+    if (
+        cfg.needs_load_balancer
+        and cfg.load_balancer.creates_alb
+        and cfg.network.is_existing_vpc
+        and len(cfg.network.public_subnet_ids) < 2
+    ):
         issues.append(
             (
                 ("network", "publicSubnetIds"),
@@ -210,9 +238,49 @@ def check_platform(cfg: PlatformConfig) -> list[Issue]:
         )
     if cfg.environment == "prod" and cfg.needs_load_balancer and not cfg.load_balancer.https:
         issues.append(
-            (("loadBalancer", "certificateArn"), "is required in prod (HTTPS); set an ACM certificate ARN")
+            (
+                ("loadBalancer", "certificateArn"),
+                "is required in prod (HTTPS); set loadBalancer.domain (the stack issues the certificate) or "
+                "an ACM certificate ARN",
+            )
         )
+    issues.extend(check_front_door(cfg))
     issues.extend(check_releases(cfg))
+    return issues
+
+
+def check_front_door(cfg: PlatformConfig) -> list[Issue]:
+    """Rules on the domain, the existing listener and IPv6, across the services."""
+    issues: list[Issue] = []
+    lb = cfg.load_balancer
+    if lb.existing is not None:
+        for name, route in cfg.routes.items():
+            if route.default:
+                issues.append(
+                    (
+                        ("services", name, "route", "default"),
+                        "cannot take an existing listener's default action (it is the ALB owner's); route by "
+                        "pathPatterns or hostPatterns instead",
+                    )
+                )
+    if lb.ip_address_type == "dualstack" and not cfg.network.is_existing_vpc:
+        issues.append(
+            (
+                ("loadBalancer", "ipAddressType"),
+                "dualstack needs public subnets with IPv6 CIDR blocks, which the VPC this stack creates "
+                "does not have; set network.vpcId to a VPC with IPv6 subnets, or use ipv4",
+            )
+        )
+    names = cfg.certificate_names
+    if lb.domain is not None and len(names) > CERTIFICATE_NAMES_LIMIT:
+        issues.append(
+            (
+                ("loadBalancer", "domain"),
+                f"puts {len(names)} names on one certificate (its name, aliases and the services' hosts in "
+                f"the zone), more than ACM's {CERTIFICATE_NAMES_LIMIT}; use a wildcard alias "
+                f"(*.{lb.domain.zone_name}) or ask AWS to raise the quota",
+            )
+        )
     return issues
 
 

@@ -112,6 +112,10 @@ def invoke_result(token: str, args: Mapping[str, Any], region: str, account: str
     if token == "aws:acm/getCertificate:getCertificate":
         arn = f"arn:aws:acm:{region}:{account}:certificate/{uuid_of(seed)}"
         return {"id": arn, "arn": arn, "domain": args.get("domain"), "status": "ISSUED"}
+    if token == "aws:route53/getZone:getZone":
+        name = str(args.get("name") or "example.com").rstrip(".")
+        zone_id = args.get("zoneId") or "Z" + hex_digest(name, 20).upper()
+        return {"id": zone_id, "zoneId": zone_id, "name": name, "privateZone": False}
     if token == "aws:elb/getServiceAccount:getServiceAccount":
         return {"id": "127311923021", "arn": "arn:aws:iam::127311923021:root"}
     if token == "aws:kms/getAlias:getAlias":

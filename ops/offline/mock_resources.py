@@ -236,8 +236,31 @@ def _s3_bucket(r: Res) -> tuple[str, Outputs]:
 
 
 def _acm_certificate(r: Res) -> tuple[str, Outputs]:
+    """ACM's DNS validation: one CNAME per name (a wildcard shares its base name's), as ACM returns it."""
     arn = r.arn("acm", f"certificate/{uuid_of(r.urn)}")
-    return arn, {"arn": arn, "status": "ISSUED"}
+    names = [r.inputs.get("domainName"), *(r.inputs.get("subjectAlternativeNames") or [])]
+    options = [
+        {
+            "domainName": name,
+            "resourceRecordName": f"_{hex_digest(name.removeprefix('*.'), 32)}.{name.removeprefix('*.')}.",
+            "resourceRecordType": "CNAME",
+            "resourceRecordValue": f"_{hex_digest(name + '/value', 32)}.acm-validations.aws.",
+        }
+        for name in names
+        if isinstance(name, str) and name
+    ]
+    return arn, {"arn": arn, "status": "ISSUED", "domainValidationOptions": options}
+
+
+def _certificate_validation(r: Res) -> tuple[str, Outputs]:
+    arn = str(r.inputs.get("certificateArn") or r.arn("acm", "certificate/0"))
+    return arn, {"certificateArn": arn}
+
+
+def _route53_record(r: Res) -> tuple[str, Outputs]:
+    name = str(r.inputs.get("name") or r.logical).rstrip(".")
+    zone = str(r.inputs.get("zoneId") or "Z0")
+    return f"{zone}_{name}_{r.inputs.get('type')}", {"fqdn": name}
 
 
 def _random_password(r: Res) -> tuple[str, Outputs]:
@@ -327,6 +350,8 @@ HANDLERS: dict[str, _Handler] = {
     "aws:s3/bucket:Bucket": _s3_bucket,
     "aws:s3/bucketV2:BucketV2": _s3_bucket,
     "aws:acm/certificate:Certificate": _acm_certificate,
+    "aws:acm/certificateValidation:CertificateValidation": _certificate_validation,
+    "aws:route53/record:Record": _route53_record,
     "random:index/randomPassword:RandomPassword": _random_password,
     "random:index/randomString:RandomString": _random_string,
     "random:index/randomId:RandomId": _random_id,

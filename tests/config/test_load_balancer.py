@@ -10,7 +10,7 @@ import pytest
 from config_cases import good, problems, svc, with_
 
 import config
-from config.load_balancer import routes_overlap
+from config.route_priorities import routes_overlap
 
 CASES: list[tuple[str, Any, list[str]]] = [
     (

@@ -20,6 +20,7 @@ LoadBalancer(
             Route("admin", 8001, host_patterns=["admin.example.com"], priority=5, deregistration_delay=10),
             Route("web", 3000, TargetHealthCheck(path="/"), default=True),
         ],
+        https=True,
         certificate_arn=CERT,
         idle_timeout=120,
         deletion_protection=True,
