@@ -19,8 +19,8 @@ CASES: list[tuple[str, Any, list[str]]] = [
         [
             "services.backend.image: is not pinned (latest or no tag) in prod; set a version tag or digest",
             "services.frontend.image: is not pinned (latest or no tag) in prod; set a version tag or digest",
-            "loadBalancer.certificateArn: is required in prod (HTTPS); set loadBalancer.domain (the stack issues "
-            "the certificate) or an ACM certificate ARN",
+            "loadBalancer.certificateArn: is required in prod (HTTPS); set loadBalancer.domain (the stack "
+            "issues the certificate) or an ACM certificate ARN",
             "notifications: is required in prod (alarms and failed deployments must reach someone); set "
             "notifications.email or notifications.https",
         ],
