@@ -64,7 +64,8 @@ def apply_environment_defaults(data: Any) -> Any:
         current = out.get(key)
         if current is None and key not in out:
             out[key] = dict(values)
-        elif isinstance(current, Mapping):
+        elif isinstance(current, Mapping) and not (section == "loadBalancer" and "existing" in current):
+            # (An existing listener's ALB is not the stack's: its settings get no defaults.)
             merged = dict(current)
             for k, v in values.items():
                 if k not in merged and to_snake(k) not in merged:

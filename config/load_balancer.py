@@ -189,13 +189,22 @@ class LoadBalancerConfig(ConfigModel):
     @model_validator(mode="after")
     def _rules(self) -> LoadBalancerConfig:
         issues: list[Issue] = []
-        if self.explicitly_set("ssl_policy") and self.certificate_arn is None:
+        if self.explicitly_set("ssl_policy") and self.certificate_arn is None and self.domain is None:
             issues.append(
                 (
                     ("sslPolicy",),
-                    "has no effect without certificateArn; set certificateArn or remove sslPolicy",
+                    "has no effect without certificateArn or domain; set one of them or remove sslPolicy",
                 )
             )
+        if self.domain is not None and self.certificate_arn is not None:
+            issues.append(
+                (
+                    ("domain",),
+                    "and certificateArn are both set; keep domain (the stack issues its certificate) or "
+                    "certificateArn (a certificate made elsewhere)",
+                )
+            )
+        issues.extend(self._existing_rules())
         if self.test_listener_port is not None and not self.test_listener_cidrs:
             issues.append(
                 (

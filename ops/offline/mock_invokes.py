@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ops.offline.mock_ids import hex_digest, last_segment, password, uuid_of
+from ops.offline.mock_resources import ALB_ZONE_IDS
 
 
 def invoke_result(token: str, args: Mapping[str, Any], region: str, account: str) -> dict[str, Any]:
@@ -112,6 +113,19 @@ def invoke_result(token: str, args: Mapping[str, Any], region: str, account: str
     if token == "aws:acm/getCertificate:getCertificate":
         arn = f"arn:aws:acm:{region}:{account}:certificate/{uuid_of(seed)}"
         return {"id": arn, "arn": arn, "domain": args.get("domain"), "status": "ISSUED"}
+    if token in ("aws:lb/getLoadBalancer:getLoadBalancer", "aws:alb/getLoadBalancer:getLoadBalancer"):
+        arn = str(args.get("arn") or f"arn:aws:elasticloadbalancing:{region}:{account}:loadbalancer/app/lb/0")
+        suffix = arn.split(":loadbalancer/", 1)[-1]
+        name = suffix.split("/")[1] if suffix.count("/") >= 2 else "lb"
+        return {
+            "id": arn,
+            "arn": arn,
+            "arnSuffix": suffix,
+            "name": name,
+            "dnsName": f"{name}-{hex_digest(arn, 10)}.{region}.elb.amazonaws.com",
+            "zoneId": ALB_ZONE_IDS.get(region, "Z0OFFLINE" + hex_digest(region, 10).upper()),
+            "loadBalancerType": "application",
+        }
     if token == "aws:route53/getZone:getZone":
         name = str(args.get("name") or "example.com").rstrip(".")
         zone_id = args.get("zoneId") or "Z" + hex_digest(name, 20).upper()

@@ -14,7 +14,7 @@ from typing import Any
 
 from ops.offline.mock_ids import digest, digits, hex_digest, last_segment, password, uuid_of
 
-_ALB_ZONE_IDS = {
+ALB_ZONE_IDS = {
     "us-east-1": "Z35SXDOTRQ7X7K",
     "us-east-2": "Z3AADJGX6KTTL2",
     "us-west-2": "Z1H1FL5HABSF5",
@@ -91,7 +91,7 @@ def _load_balancer(r: Res) -> tuple[str, Outputs]:
     arn = r.arn("elasticloadbalancing", f"loadbalancer/{suffix}")
     prefix = "internal-" if r.inputs.get("internal") else ""
     dns = f"{prefix}{name}-{digits(r.urn, 10)}.{r.region}.elb.amazonaws.com"
-    zone = _ALB_ZONE_IDS.get(r.region, "Z0OFFLINE" + r.hex(10, "zone").upper())
+    zone = ALB_ZONE_IDS.get(r.region, "Z0OFFLINE" + r.hex(10, "zone").upper())
     return arn, {"name": name, "arn": arn, "arnSuffix": suffix, "dnsName": dns, "zoneId": zone}
 
 

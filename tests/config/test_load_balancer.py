@@ -77,7 +77,8 @@ CASES: list[tuple[str, Any, list[str]]] = [
         "ssl policy without certificate",
         lambda r: r.update(loadBalancer={"sslPolicy": "ELBSecurityPolicy-TLS13-1-3-2021-06"}),
         [
-            "loadBalancer.sslPolicy: has no effect without certificateArn; set certificateArn or remove "
+            "loadBalancer.sslPolicy: has no effect without certificateArn or domain; set one of them "
+            "or remove "
             "sslPolicy"
         ],
     ),
