@@ -14,6 +14,7 @@ entry is the file holding its schema.
 from __future__ import annotations
 
 from ops.offline.diff_force_new_alerts import ALERT_TYPES
+from ops.offline.diff_force_new_dns import DNS_TYPES
 from ops.offline.diff_force_new_types import TF_AWS, TypeRules
 
 _TF_AWS = TF_AWS
@@ -334,6 +335,7 @@ FORCE_NEW: dict[str, TypeRules] = {
         updatable=(),
     ),
     **ALERT_TYPES,
+    **DNS_TYPES,
 }
 
 # Inputs every bridged resource accepts that are never sent to the provider's diff as arguments.

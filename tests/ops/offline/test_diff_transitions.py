@@ -75,6 +75,12 @@ def _no_reach(c: dict[str, Any]) -> None:
 
 
 DJANGO = example_config("seed-004-django")
+DOMAIN = example_config("domain")
+
+
+def _rename_domain(c: dict[str, Any]) -> None:
+    """The stack moves from app.example.com to shop.example.com (www stays)."""
+    c[S + "loadBalancer"]["domain"]["name"] = "shop.example.com"
 
 
 def _reorder(c: dict[str, Any]) -> None:
@@ -141,6 +147,7 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     ),
     "efs-enable": (EFS_OFF, EFS),
     "efs-remove": (EFS, EFS_OFF),
+    "domain-rename": (DOMAIN, _with(DOMAIN, _rename_domain)),
     "strategy-canary": (DEV, CANARY),
     "strategy-rolling": (CANARY, DEV),
     "priority-swap": (_routed(10, 20), _routed(20, 10)),
@@ -429,6 +436,26 @@ EXPECTED: dict[str, dict[str, Any]] = {
                 "containerDefinitions[].mountPoints[]",
                 "volumes",
             ]
+        },
+        "findings": [],
+    },
+    # A new domain name: a new certificate is issued and validated first, the HTTPS listener moves to it, and
+    # only then is the old one (still in use until that update) deleted.
+    "domain-rename": {
+        "ops": [
+            ("replace", "t-certificate"),
+            ("create", "t-validation-shop-example-com"),
+            ("replace", "t-validation"),
+            ("update", "t-https"),
+            ("create", "t-shop-example-com-a"),
+            ("delete", "t-app-example-com-a"),
+            ("delete-replaced", "t-validation"),
+            ("delete", "t-validation-app-example-com"),
+            ("delete-replaced", "t-certificate"),
+        ],
+        "forced": {
+            "t-certificate": ["domainName"],
+            "t-validation": ["validationRecordFqdns[]", "certificateArn"],
         },
         "findings": [],
     },
