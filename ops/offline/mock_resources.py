@@ -134,6 +134,15 @@ def _log_group(r: Res) -> tuple[str, Outputs]:
     return r.physical, {"name": r.physical, "arn": r.arn("logs", f"log-group:{r.physical}")}
 
 
+def _web_acl(r: Res) -> tuple[str, Outputs]:
+    # arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id> (pulumi_aws/wafv2 import examples)
+    web_acl_id = uuid_of(r.urn)
+    return web_acl_id, {
+        "name": r.physical,
+        "arn": r.arn("wafv2", f"regional/webacl/{r.physical}/{web_acl_id}"),
+    }
+
+
 def _dns_namespace(r: Res) -> tuple[str, Outputs]:
     ns = "ns-" + r.hex(16)
     return ns, {
@@ -321,6 +330,7 @@ HANDLERS: dict[str, _Handler] = {
     "aws:iam/policy:Policy": _iam_policy,
     "aws:iam/rolePolicy:RolePolicy": _iam_role_policy,
     "aws:cloudwatch/logGroup:LogGroup": _log_group,
+    "aws:wafv2/webAcl:WebAcl": _web_acl,
     "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": _dns_namespace,
     "aws:servicediscovery/publicDnsNamespace:PublicDnsNamespace": _dns_namespace,
     "aws:servicediscovery/httpNamespace:HttpNamespace": _dns_namespace,
