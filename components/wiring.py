@@ -168,7 +168,7 @@ def build_platform(
         ),
     )
 
-    front = front_door(cfg, label, network, tags)
+    front = front_door(cfg, label, network, tags, project=project)
     load_balancer = front.load_balancer
 
     deployment_roles = None

@@ -18,6 +18,7 @@ from components.load_balancer import (
     TargetHealthCheck,
 )
 from components.network import Network
+from components.waf import WebFirewall, WebFirewallArgs
 from config import PlatformConfig
 
 
@@ -26,6 +27,7 @@ class FrontDoor:
     load_balancer: LoadBalancer | None
     certificate: DomainCertificate | None = None
     records: DomainRecords | None = None
+    firewall: WebFirewall | None = None
 
     def urls(self, cfg: PlatformConfig) -> dict[str, str]:
         """`(stack)` and each host-routed service → its https URL (with a domain)."""
@@ -49,7 +51,9 @@ def hosted_zone_id(cfg: PlatformConfig) -> pulumi.Input[str]:
     return aws.route53.get_zone_output(name=domain.zone, private_zone=False).zone_id
 
 
-def front_door(cfg: PlatformConfig, label: str, network: Network, tags: dict[str, str]) -> FrontDoor:
+def front_door(
+    cfg: PlatformConfig, label: str, network: Network, tags: dict[str, str], *, project: str
+) -> FrontDoor:
     """The load balancer (when a service is routed) and the domain's certificate and records."""
     if not cfg.needs_load_balancer:
         return FrontDoor(load_balancer=None)
@@ -123,4 +127,22 @@ def front_door(cfg: PlatformConfig, label: str, network: Network, tags: dict[str
                 ipv6=lb.ip_address_type == "dualstack",
             ),
         )
-    return FrontDoor(load_balancer=load_balancer, certificate=certificate, records=records)
+    firewall = None
+    waf = lb.waf
+    if waf is not None and load_balancer.load_balancer is not None:
+        firewall = WebFirewall(
+            label,
+            WebFirewallArgs(
+                load_balancer_arn=load_balancer.load_balancer.arn,
+                metric_prefix=f"{project}-{label}-waf",
+                managed_rule_groups=waf.rule_group_priorities(),
+                rate_limit_per_ip=waf.rate_limit_per_ip,
+                blocked_countries=list(waf.blocked_countries),
+                logging=waf.logging,
+                log_group_name=f"aws-waf-logs-{project}-{label}",
+                log_retention_days=cfg.logs.retention_days,
+                retain_logs=cfg.environment == "prod",
+                tags=tags,
+            ),
+        )
+    return FrontDoor(load_balancer=load_balancer, certificate=certificate, records=records, firewall=firewall)

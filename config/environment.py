@@ -24,7 +24,7 @@ ENVIRONMENT_DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
     "prod": {
         "cluster": {"containerInsights": "enabled", "capacity": "onDemand"},
         "logs": {"retentionDays": 30},
-        "loadBalancer": {"deletionProtection": True},
+        "loadBalancer": {"deletionProtection": True, "waf": {}},
     },
 }
 """Defaults that depend on `environment` (cheap in dev/staging, resilient in prod). They fill keys the stack

@@ -14,6 +14,7 @@ from config.base import ACCOUNT, PARTITION, REGION, ConfigModel
 from config.containers import ContainerHealthCheck, check_timeout_below_interval
 from config.errors import Issue, fail, raise_if, short_repr
 from config.front_door import DomainConfig, ExistingListenerConfig
+from config.waf import WafConfig
 
 DEFAULT_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
 """TLS policy of the HTTPS listener: TLS 1.3 and 1.2 (restricted to forward-secret AEAD ciphers) with hybrid
@@ -124,6 +125,12 @@ class LoadBalancerConfig(ConfigModel):
         description="{listenerArn, securityGroupId, protocol}: attach the services to a listener of an ALB "
         "this stack does not own (no ALB is created).",
     )
+    waf: WafConfig | None = Field(
+        default=None,
+        description="A WAFv2 web ACL on the ALB {managedRuleGroups, rateLimitPerIp, blockedCountries, "
+        "logging}. Default: on in prod (common rule set, known bad inputs, 2000 requests per 5 minutes per "
+        "IP), off in dev and staging; waf: null turns it off.",
+    )
     ip_address_type: Literal["ipv4", "dualstack"] = Field(
         default="ipv4",
         description="ipv4, or dualstack (IPv4 and IPv6; needs an existing VPC whose public subnets have IPv6 "
@@ -233,6 +240,7 @@ class LoadBalancerConfig(ConfigModel):
             "desync_mitigation",
             "ip_address_type",
             "test_listener_port",
+            "waf",
         )
         for field in own:
             if self.explicitly_set(field):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from ops.offline.diff_force_new_alerts import ALERT_TYPES
 from ops.offline.diff_force_new_dns import DNS_TYPES
+from ops.offline.diff_force_new_front import FRONT_TYPES
 from ops.offline.diff_force_new_types import TF_AWS, TypeRules
 
 _TF_AWS = TF_AWS
@@ -336,6 +337,7 @@ FORCE_NEW: dict[str, TypeRules] = {
     ),
     **ALERT_TYPES,
     **DNS_TYPES,
+    **FRONT_TYPES,
 }
 
 # Inputs every bridged resource accepts that are never sent to the provider's diff as arguments.

@@ -182,3 +182,21 @@ def test_an_existing_listener_gets_routes_and_a_certificate_but_no_load_balancer
     assert dims["LoadBalancer"] == "app/shared/0123456789abcdef"
     (record,) = [r for r in of_type(plan, RECORD) if r.inputs["type"] == "A"]
     assert record.inputs["aliases"][0]["name"].startswith("shared-")  # the looked-up ALB's DNS name
+
+
+def test_prod_puts_a_web_acl_on_its_load_balancer_and_dev_does_not(dev_plan: Plan, prod_plan: Plan) -> None:
+    acl = one(prod_plan, "aws:wafv2/webAcl:WebAcl", "prod-acl")
+    assert acl.inputs["scope"] == "REGIONAL" and acl.inputs["defaultAction"] == {"allow": {}}
+    rules = {r["name"]: r for r in acl.inputs["rules"]}
+    assert sorted(rules) == [
+        "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+        "rate-limit-per-ip",
+    ]
+    assert rules["rate-limit-per-ip"]["statement"]["rateBasedStatement"]["limit"] == 2000
+    assert rules["rate-limit-per-ip"]["action"] == {"block": {}}
+    association = one(prod_plan, "aws:wafv2/webAclAssociation:WebAclAssociation", "prod-association")
+    alb = one(prod_plan, "aws:lb/loadBalancer:LoadBalancer", "prod-alb")
+    assert association.inputs["resourceArn"] == alb.output_ids[-1]
+    assert association.inputs["webAclArn"] == acl.output_ids[-1]
+    assert of_type(dev_plan, "aws:wafv2/webAcl:WebAcl") == []

@@ -104,6 +104,11 @@ CASES: list[tuple[str, Any, list[str]]] = [
         ],
     ),
     (
+        "a web ACL on an ALB the stack does not own",
+        lambda r: _existing(r, waf={}),
+        ["loadBalancer.waf: applies to an ALB this stack creates, not to an existing listener's; remove it"],
+    ),
+    (
         "a default route on an existing listener",
         lambda r: (_existing(r), svc(r, "frontend").__setitem__("route", {"default": True})),
         [

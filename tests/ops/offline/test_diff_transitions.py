@@ -599,7 +599,8 @@ def test_moving_a_stack_to_prod_changes_its_defaults_in_place() -> None:
     days, the ALB gets deletion protection and HTTPS (the rule moves to the HTTPS listener), and both routed
     services move to prod's canary with alarm rollback in place: an alternate target group, a test rule and
     the infrastructure role are created, the default route gets its catch-all rule, and the alarms tighten
-    and gain the running-task alarm (Container Insights). Tag-only updates aside."""
+    and gain the running-task alarm (Container Insights); the ALB gets prod's web ACL. Tag-only updates
+    aside."""
     diff, findings, notes = transition(*CASES["environment"])
     steps = [(s.op, s.name, s.properties, s.forced_by) for s in diff.steps if s.properties != ("tags",)]
     assert steps == [
@@ -679,6 +680,9 @@ def test_moving_a_stack_to_prod_changes_its_defaults_in_place() -> None:
         ),
         ("create", "t-frontend-alarms-running-tasks", (), ()),
         ("update", "t-frontend-alarms-unhealthy-hosts", ("tags", "metricQueries"), ()),
+        ("create", "t", (), ()),
+        ("create", "t-acl", (), ()),
+        ("create", "t-association", (), ()),
         ("delete-replaced", "frontend-task", (), ()),
         ("delete-replaced", "t-backend-rule", (), ()),
         ("delete-replaced", "backend-task", (), ()),
