@@ -12,9 +12,19 @@ from typing import Any
 
 import botocore.session
 from botocore.validate import ParamValidator
-from program_support import MINIMAL_SERVICE, minimal_platform, of_type, one, run_platform
+from program_support import (
+    MINIMAL_SERVICE,
+    PROGRAM,
+    PROJECT,
+    ROOT,
+    example_config,
+    minimal_platform,
+    of_type,
+    one,
+    run_platform,
+)
 
-from ops.offline.recording import Plan, RecordedResource
+from ops.offline.recording import Plan, RecordedResource, run_program
 
 RECORD = "aws:route53/record:Record"
 LISTENER = "aws:lb/listener:Listener"
@@ -200,3 +210,29 @@ def test_prod_puts_a_web_acl_on_its_load_balancer_and_dev_does_not(dev_plan: Pla
     assert association.inputs["resourceArn"] == alb.output_ids[-1]
     assert association.inputs["webAclArn"] == acl.output_ids[-1]
     assert of_type(dev_plan, "aws:wafv2/webAcl:WebAcl") == []
+
+
+def test_the_domain_example_plans_the_whole_front_door() -> None:
+    """examples/domain.yaml, a prod stack on its own domain: everything the issue's front door needs."""
+    plan = run_program(
+        PROGRAM, project=PROJECT, stack="shop", config=example_config(ROOT / "examples" / "domain.yaml")
+    )
+    validation = one(plan, "aws:acm/certificateValidation:CertificateValidation", "shop-validation")
+    cert = one(plan, "aws:acm/certificate:Certificate", "shop-certificate")
+    assert [cert.inputs["domainName"], *cert.inputs["subjectAlternativeNames"]] == [
+        "app.example.com",
+        "www.example.com",
+        "api.example.com",
+    ]
+    assert len([r for r in of_type(plan, RECORD) if r.inputs["type"] == "CNAME"]) == 3
+    assert sorted(r.inputs["name"] for r in of_type(plan, RECORD) if r.inputs["type"] == "A") == [
+        "api.example.com",
+        "app.example.com",
+        "www.example.com",
+    ]
+    assert one(plan, LISTENER, "shop-https").inputs["certificateArn"] == validation.output_ids[-1]
+    assert one(plan, LISTENER, "shop-http").inputs["defaultActions"][0]["type"] == "redirect"
+    acl = one(plan, "aws:wafv2/webAcl:WebAcl", "shop-acl")
+    association = one(plan, "aws:wafv2/webAclAssociation:WebAclAssociation", "shop-association")
+    assert association.inputs["webAclArn"] == acl.output_ids[-1]
+    assert plan.outputs["url"] == "https://app.example.com"
