@@ -1,7 +1,7 @@
-"""How the front-door rules find the load balancer (or web ACL, or listener) another resource points at.
+"""How the front-door rules find the load balancer (or listener) another resource points at.
 
-A Route 53 record, a WAF association or a listener names its load balancer by value: an ARN
-(``…:loadbalancer/app/<name>/<id>``, ``…:listener/app/<name>/<lb id>/<id>``) or a DNS name
+A Route 53 record, a WAF association, a listener or a listener certificate names its load balancer by value:
+an ARN (``…:loadbalancer/app/<name>/<id>``, ``…:listener/app/<name>/<lb id>/<id>``) or a DNS name
 (``[dualstack.][internal-]<name>-<digits>.<region>.elb.amazonaws.com``). Under mocks (``ops check``) these are
 outputs known in the recorded plan; the name in them is matched against the target's ``name`` input, its
 logical name or Pulumi's auto-name ``<logical>-<7 hex>`` (as ``pricing_rollout.find_target_group`` links
@@ -23,7 +23,6 @@ _LB_ARN = re.compile(r":(?:loadbalancer|listener|listener-rule)/(?:app|net|gwy)/
 _ELB_DNS = re.compile(
     r"^(?:dualstack\.)?(?:internal-)?(?P<name>.+)-\d+\.[a-z0-9-]+\.elb\.amazonaws\.com\.?$", re.IGNORECASE
 )
-_WEB_ACL_ARN = re.compile(r":(?:regional|global)/webacl/(?P<name>[^/]+)/")
 
 NameOf = Callable[[str], str | None]
 
@@ -51,11 +50,6 @@ def load_balancer_in_arn(arn: str) -> str | None:
 
 def load_balancer_in_dns(dns: str) -> str | None:
     match = _ELB_DNS.match(dns.strip())
-    return match.group("name") if match else None
-
-
-def web_acl_in_arn(arn: str) -> str | None:
-    match = _WEB_ACL_ARN.search(arn)
     return match.group("name") if match else None
 
 

@@ -34,7 +34,7 @@ ROUTE53_RECORD = "aws:route53/record:Record"
 ROUTE53_ZONE = "aws:route53/zone:Zone"
 ACM_CERTIFICATE = "aws:acm/certificate:Certificate"
 
-_WEB_ACL_ARN = re.compile(r":(?:regional|global)/webacl/(?P<name>[^/]+)/")
+_WEB_ACL_ARN = re.compile(r"[:/]webacl/(?P<name>[^/]+)")  # regional/webacl/<name>/<id>; mocks: webacl/<name>
 _AUTONAME = re.compile(r"^(?P<base>.+)-[0-9a-f]{7}$")
 
 PAID_MANAGED_GROUPS: dict[str, tuple[str, str]] = {

@@ -72,6 +72,15 @@ def test_an_association_is_linked_by_the_name_in_the_web_acl_arn_or_by_dependenc
     assert "web-acl: no web ACL association in the stack; no requests priced" in by_dependency.notes
 
 
+def test_an_association_links_the_auto_named_web_acl_of_the_recorded_plan() -> None:
+    # ops check's mocks: webAclArn "…:webacl/<logical>-<7 hex>" (no regional/ part, no id).
+    other = acl(good.web_acl(name=None), name="admin-acl")
+    mocked = association(webAclArn="arn:aws:wafv2:eu-west-2:123456789012:webacl/admin-acl-cafaed7")
+    est = pricing.estimate([acl(), other, mocked], "eu-west-2", NO_USAGE)
+    assert "admin-acl WAF requests (assumed 1 million per load balancer x 1)" in items(est)
+    assert "web-acl: no web ACL association in the stack; no requests priced" in est.notes
+
+
 def test_a_web_acl_without_association_has_no_requests() -> None:
     est = pricing.estimate([acl()], "eu-west-2", NO_USAGE)
     assert round(est.total, 2) == 8.00
