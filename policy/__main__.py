@@ -4,6 +4,7 @@ so tests import the rule modules, never this file."""
 
 import budget
 import cost
+import front_door
 import releases
 import reliability
 import security
@@ -11,6 +12,13 @@ from pulumi_policy import EnforcementLevel, PolicyPack
 
 PolicyPack(
     "fargate-platform",
-    policies=cost.POLICIES + security.POLICIES + reliability.POLICIES + releases.POLICIES + budget.POLICIES,
+    policies=(
+        cost.POLICIES
+        + security.POLICIES
+        + reliability.POLICIES
+        + releases.POLICIES
+        + front_door.POLICIES
+        + budget.POLICIES
+    ),
     enforcement_level=EnforcementLevel.ADVISORY,
 )

@@ -13,7 +13,7 @@ the pack's budget policy imports it as ``import pricing`` (the pack directory is
   estimate falls back to a documented default and says so in its notes); awsx components expanded.
 - the line items: ``pricing_fargate.py``, ``pricing_network.py``, ``pricing_logs.py``,
   ``pricing_secrets_storage.py``, ``pricing_observability.py`` (alarms, dashboards, SNS, the green tasks of
-  traffic-shifting deployments).
+  traffic-shifting deployments), ``pricing_front_door.py`` (WAF web ACLs; Route 53 and ACM notes).
 - ``pricing_rollout.py``: how long one deployment of a service takes (``rollout_estimate``,
   ``stack_rollouts``), used by the deployment line items and the pack's ``ecs-rollout-time`` rule.
 
@@ -36,6 +36,7 @@ if _PACK_DIR not in sys.path:
     sys.path.append(_PACK_DIR)
 
 import pricing_fargate  # noqa: E402
+import pricing_front_door  # noqa: E402
 import pricing_logs  # noqa: E402
 import pricing_network  # noqa: E402
 import pricing_observability  # noqa: E402
@@ -108,6 +109,8 @@ def estimate(
     pricing_observability.price_dashboards(builder, by_type)
     pricing_observability.note_topics(builder, by_type)
     pricing_observability.price_deployments(builder, by_type, task_counts)
+    pricing_front_door.price_web_acls(builder, by_type)
+    pricing_front_door.note_domains(builder, by_type)
     return builder.estimate()
 
 

@@ -47,6 +47,9 @@ class Assumptions:
     free_dashboards: int = 0
     """CloudWatch dashboards of the stack assumed free. AWS gives an account its first 3 dashboards free (up
     to 50 metrics each), but the account's other stacks share them: 0 prices every dashboard."""
+    alb_million_requests_per_month: float = 1.0
+    """Million requests per month to each load balancer a WAF web ACL protects (about 0.4 a second): each
+    is inspected, and billed, by the web ACL."""
 
     def as_dict(self) -> dict[str, float | int]:
         return asdict(self)
@@ -88,6 +91,7 @@ ASSUMPTION_DOCS: dict[str, str] = {
     "default_desired_count": "tasks per service when the desired count is unknown",
     "deploys_per_month": "deployments per service per month (traffic-shifting ones run a green set of tasks)",
     "free_dashboards": "CloudWatch dashboards assumed free (AWS: first 3 of an account; 0 = all priced)",
+    "alb_million_requests_per_month": "million requests per month per load balancer a WAF web ACL inspects",
 }
 
 # ---------------------------------------------------------------------------------------------------------
@@ -103,7 +107,8 @@ class LineItem:
     unit: str  # e.g. "task-hours"
     unit_price: float  # USD per unit
     monthly: float  # USD per month = quantity x unit_price
-    category: str  # compute | network | load-balancing | logs | monitoring | secrets | storage | discovery
+    # compute | network | load-balancing | logs | monitoring | secrets | storage | discovery | security
+    category: str
 
 
 @dataclass(frozen=True)

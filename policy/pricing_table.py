@@ -50,6 +50,12 @@ class RegionPrices:
     kms_key_month: float | None
     ecr_gb_month: float | None
     efs_standard_gb_month: float | None
+    waf_web_acl_month: float | None  # AWS WAF: the same in every region
+    waf_rule_month: float | None  # per rule of a web ACL; a rule group (managed or not) counts as one
+    waf_requests_million: float | None  # per million requests a web ACL inspects
+    waf_bot_control_month: float | None  # paid AWS managed rule groups: their own subscription fee
+    waf_atp_month: float | None
+    waf_acfp_month: float | None
 
 
 PRICE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(RegionPrices))[3:]

@@ -44,12 +44,14 @@ RECOMMENDED_TLS_POLICIES = (
 )
 
 
-def _is_application(resource: Resource) -> bool:
+def is_application(resource: Resource) -> bool:
     lb_type = common.get(resource.props, "loadBalancerType")
     return lb_type is None or (isinstance(lb_type, str) and lb_type.lower() == "application")
 
 
-def _protocol(resource: Resource) -> str | None:
+def listener_protocol(resource: Resource) -> str | None:
+    """A listener's protocol, upper case: unset means HTTP, except on a port-less (Gateway Load Balancer)
+    listener, which has none (None)."""
     protocol = common.get(resource.props, "protocol")
     if isinstance(protocol, str) and protocol:
         return protocol.upper()
@@ -58,28 +60,41 @@ def _protocol(resource: Resource) -> str | None:
     return "HTTP"
 
 
-def https_redirect(resource: Resource, config: Config, report: Report) -> None:
-    if not config.get_bool("requireHttps") or _protocol(resource) != "HTTP":
-        return
+def redirects_to_https(resource: Resource) -> bool:
+    """Whether a listener's default actions include a redirect with protocol HTTPS (ELB.1's reading)."""
     for action in common.as_list(common.get(resource.props, "defaultActions")):
         if common.get(action, "type") == "redirect":
             protocol = common.get(action, "redirect", "protocol")
             if isinstance(protocol, str) and protocol.upper() == "HTTPS":
-                return
+                return True
+    return False
+
+
+# The fix of an HTTP listener that does not redirect (alb-https-redirect, and front_door_https.py's
+# alb-domain-https for the listeners of a load balancer a domain points at).
+REDIRECT_FIX = (
+    'set its default action to a redirect with protocol "HTTPS", port "443" and statusCode "HTTP_301"'
+)
+
+
+def https_redirect(resource: Resource, config: Config, report: Report) -> None:
+    if not config.get_bool("requireHttps") or listener_protocol(resource) != "HTTP":
+        return
+    if redirects_to_https(resource):
+        return
     report(
         violation(
             resource,
             "",
             "redirect HTTP to HTTPS",
-            'set its default action to a redirect with protocol "HTTPS", port "443" and statusCode '
-            '"HTTP_301", and serve the application on an HTTPS listener (or set requireHttps to false for a '
-            "stack without a certificate)",
+            f"{REDIRECT_FIX}, and serve the application on an HTTPS listener (or set requireHttps to false "
+            "for a stack without a certificate)",
         )
     )
 
 
 def tls_policy(resource: Resource, config: Config, report: Report) -> None:
-    protocol = _protocol(resource)
+    protocol = listener_protocol(resource)
     if protocol not in ("HTTPS", "TLS"):
         return
     allowed = [p for p in common.as_list(config.raw("allowedPolicies")) if isinstance(p, str)]
@@ -106,7 +121,7 @@ def _require_true(resource: Resource, report: Report, key: str, requirement: str
 
 
 def drop_invalid_headers(resource: Resource, config: Config, report: Report) -> None:
-    if _is_application(resource):
+    if is_application(resource):
         _require_true(
             resource,
             report,
@@ -117,7 +132,7 @@ def drop_invalid_headers(resource: Resource, config: Config, report: Report) -> 
 
 
 def desync_mitigation(resource: Resource, config: Config, report: Report) -> None:
-    if not _is_application(resource):
+    if not is_application(resource):
         return
     mode = common.get(resource.props, "desyncMitigationMode")
     if mode is None:
@@ -155,7 +170,7 @@ def _bucket_set(resource: Resource) -> bool:
 
 
 def access_logs(resource: Resource, config: Config, report: Report) -> None:
-    if not config.get_bool("required") or not _is_application(resource):
+    if not config.get_bool("required") or not is_application(resource):
         return
     enabled = common.as_bool(common.get(resource.props, "accessLogs", "enabled")) is True
     if not enabled or not _bucket_set(resource):

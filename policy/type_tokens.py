@@ -52,6 +52,13 @@ SECRETS_MANAGER_SECRET = ("aws:secretsmanager/secret:Secret",)
 ECR_REPOSITORY = ("aws:ecr/repository:Repository",)
 EFS_FILE_SYSTEM = ("aws:efs/fileSystem:FileSystem",)
 
+# The front door: certificates, DNS records and the web application firewall.
+ACM_CERTIFICATE = ("aws:acm/certificate:Certificate",)
+ROUTE53_RECORD = ("aws:route53/record:Record",)
+WAF_WEB_ACL = ("aws:wafv2/webAcl:WebAcl",)
+WAF_WEB_ACL_ASSOCIATION = ("aws:wafv2/webAclAssociation:WebAclAssociation",)
+WAF_LOGGING_CONFIGURATION = ("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",)
+
 # awsx components: in a real preview their children (aws:...) are visible too; under mocks only the
 # component itself is registered. Rules that read a component's inputs must not count its children twice.
 AWSX_VPC = ("awsx:ec2:Vpc",)
@@ -92,6 +99,11 @@ _KIND_LABELS: dict[str, str] = {
     SECRETS_MANAGER_SECRET[0]: "Secrets Manager secret",
     ECR_REPOSITORY[0]: "ECR repository",
     EFS_FILE_SYSTEM[0]: "EFS file system",
+    ACM_CERTIFICATE[0]: "ACM certificate",
+    ROUTE53_RECORD[0]: "Route 53 record",
+    WAF_WEB_ACL[0]: "WAF web ACL",
+    WAF_WEB_ACL_ASSOCIATION[0]: "WAF web ACL association",
+    WAF_LOGGING_CONFIGURATION[0]: "WAF logging configuration",
     AWSX_VPC[0]: "VPC",
     AWSX_FARGATE_SERVICE[0]: "Fargate service",
     AWSX_FARGATE_TASK_DEFINITION[0]: "Fargate task definition",

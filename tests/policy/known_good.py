@@ -23,6 +23,12 @@ GREEN_TARGET_GROUP_ARN = (
 LISTENER_RULE_ARN = f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:listener-rule/app/web/1/2/3"
 TOPIC_ARN = f"arn:aws:sns:{REGION}:{ACCOUNT}:alerts"
 KEY_ARN = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+LOAD_BALANCER_ARN = f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/app/web/1"
+LOAD_BALANCER_DNS = f"web-1234567890.{REGION}.elb.amazonaws.com"
+LOAD_BALANCER_ZONE = "ZHURV8PSTC4K8"  # ELB's hosted zone in eu-west-2
+CERTIFICATE_ARN = f"arn:aws:acm:{REGION}:{ACCOUNT}:certificate/abc"
+WEB_ACL_ARN = f"arn:aws:wafv2:{REGION}:{ACCOUNT}:regional/webacl/web/0123abcd-45ef-6789-abcd-0123456789ab"
+WAF_LOG_GROUP_ARN = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:aws-waf-logs-web"
 
 
 def urn_of(type_token: str, name: str, parent_type: str = "") -> str:
@@ -213,6 +219,7 @@ class Good:
         """An internet-facing ALB with the hardening the security rules ask for in prod."""
         return self._with(
             {
+                "name": "web",
                 "loadBalancerType": "application",
                 "internal": False,
                 "subnets": ["subnet-0p1", "subnet-0p2"],
@@ -228,11 +235,11 @@ class Good:
     def https_listener(self, **overrides: Any) -> dict[str, Any]:
         return self._with(
             {
-                "loadBalancerArn": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/app/web/1",
+                "loadBalancerArn": LOAD_BALANCER_ARN,
                 "port": 443,
                 "protocol": "HTTPS",
                 "sslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
-                "certificateArn": f"arn:aws:acm:{REGION}:{ACCOUNT}:certificate/abc",
+                "certificateArn": CERTIFICATE_ARN,
                 "defaultActions": [
                     {
                         "type": "fixed-response",
@@ -246,7 +253,7 @@ class Good:
     def redirect_listener(self, **overrides: Any) -> dict[str, Any]:
         return self._with(
             {
-                "loadBalancerArn": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/app/web/1",
+                "loadBalancerArn": LOAD_BALANCER_ARN,
                 "port": 80,
                 "protocol": "HTTP",
                 "defaultActions": [
@@ -257,6 +264,79 @@ class Good:
                 ],
             },
             overrides,
+        )
+
+    def certificate(self, **overrides: Any) -> dict[str, Any]:
+        """An aws:acm/certificate:Certificate for the domain, DNS-validated."""
+        return self._with(
+            {"domainName": "app.example.com", "subjectAlternativeNames": [], "validationMethod": "DNS"},
+            overrides,
+        )
+
+    def alias_record(self, **overrides: Any) -> dict[str, Any]:
+        """An aws:route53/record:Record: the domain, an alias of the ALB ('web')."""
+        return self._with(
+            {
+                "zoneId": "Z0123456789EXAMPLE",
+                "name": "app.example.com",
+                "type": "A",
+                "aliases": [
+                    {"name": LOAD_BALANCER_DNS, "zoneId": LOAD_BALANCER_ZONE, "evaluateTargetHealth": True}
+                ],
+            },
+            overrides,
+        )
+
+    def web_acl(self, **overrides: Any) -> dict[str, Any]:
+        """An aws:wafv2/webAcl:WebAcl: the common rule set, a per-IP rate limit, a geo block (3 rules)."""
+
+        def visibility(name: str) -> dict[str, Any]:
+            return {"cloudwatchMetricsEnabled": True, "metricName": name, "sampledRequestsEnabled": True}
+
+        return self._with(
+            {
+                "name": "web",
+                "scope": "REGIONAL",
+                "defaultAction": {"allow": {}},
+                "rules": [
+                    {
+                        "name": "common",
+                        "priority": 0,
+                        "statement": {
+                            "managedRuleGroupStatement": {
+                                "vendorName": "AWS",
+                                "name": "AWSManagedRulesCommonRuleSet",
+                            }
+                        },
+                        "overrideAction": {"none": {}},
+                        "visibilityConfig": visibility("common"),
+                    },
+                    {
+                        "name": "rate",
+                        "priority": 1,
+                        "statement": {"rateBasedStatement": {"limit": 2000, "aggregateKeyType": "IP"}},
+                        "action": {"block": {}},
+                        "visibilityConfig": visibility("rate"),
+                    },
+                    {
+                        "name": "geo",
+                        "priority": 2,
+                        "statement": {"geoMatchStatement": {"countryCodes": ["KP"]}},
+                        "action": {"block": {}},
+                        "visibilityConfig": visibility("geo"),
+                    },
+                ],
+                "visibilityConfig": visibility("web"),
+            },
+            overrides,
+        )
+
+    def web_acl_association(self, **overrides: Any) -> dict[str, Any]:
+        return self._with({"resourceArn": LOAD_BALANCER_ARN, "webAclArn": WEB_ACL_ARN}, overrides)
+
+    def waf_logging_configuration(self, **overrides: Any) -> dict[str, Any]:
+        return self._with(
+            {"resourceArn": WEB_ACL_ARN, "logDestinationConfigs": [WAF_LOG_GROUP_ARN]}, overrides
         )
 
     def security_group(self, **overrides: Any) -> dict[str, Any]:

@@ -25,6 +25,7 @@ SECTIONS = {
     "security": "Security",
     "reliability": "Reliability",
     "releases": "Releases",
+    "front_door": "Front door",
 }
 
 
@@ -55,7 +56,14 @@ def schema_properties(policy: Policy) -> dict[str, dict[str, Any]]:
 
 
 def test_main_assembles_every_area():
-    assert sorted(assembled_modules()) == ["budget", "cost", "releases", "reliability", "security"]
+    assert sorted(assembled_modules()) == [
+        "budget",
+        "cost",
+        "front_door",
+        "releases",
+        "reliability",
+        "security",
+    ]
 
 
 def test_policy_names_are_unique_and_kebab_case():
@@ -179,7 +187,7 @@ def test_readme_rows_match_the_code():
 
 def test_readme_parser_sees_every_section():
     sections = {row["section"] for row in readme_rows().values()}
-    assert sections == {"Cost", "Security", "Reliability", "Releases"}
+    assert sections == {"Cost", "Security", "Reliability", "Releases", "Front door"}
 
 
 # --- per-stack config files ----------------------------------------------------------------------------
@@ -234,7 +242,8 @@ def test_every_threshold_is_set_per_stack():
         "container-insights", "monthly-cost-budget", "ecs-service-min-tasks", "ecs-service-multi-az",
         "target-group-deregistration-delay", "ecs-image-pinned", "ecs-no-public-ip", "alb-https-redirect",
         "alb-deletion-protection", "alb-access-logs", "ecs-deployment-alarms", "ecs-deployment-strategy",
-        "ecs-rollout-time", "cloudwatch-alarm-actions", "sns-topic-encryption",
+        "ecs-rollout-time", "cloudwatch-alarm-actions", "sns-topic-encryption", "alb-domain-https",
+        "acm-certificate-dns-validation", "alb-web-acl", "waf-logging-destination",
     }  # fmt: skip
     assert sorted(per_stack - set(dev)) == []
 
@@ -263,6 +272,11 @@ def test_every_threshold_is_set_per_stack():
         ("cloudwatch-alarm-actions", "requireOkActions", False, True),
         ("sns-topic-encryption", "enforcementLevel", "mandatory", "mandatory"),
         ("sns-topic-encryption", "allowAwsManagedKey", False, False),
+        ("alb-domain-https", "enforcementLevel", "mandatory", "mandatory"),
+        ("acm-certificate-dns-validation", "enforcementLevel", "advisory", "advisory"),
+        ("alb-web-acl", "enforcementLevel", "disabled", "mandatory"),
+        ("alb-web-acl", "required", False, True),
+        ("waf-logging-destination", "enforcementLevel", "mandatory", "mandatory"),
     ],
 )
 def test_stack_values(policy, key, dev, prod):
@@ -283,7 +297,7 @@ _KEYS = [
     "defaultActions", "type", "user", "privileged", "linuxParameters", "capabilities", "add", "drop",
     "alarms", "alarmNames", "deploymentConfiguration", "deploymentController", "loadBalancers",
     "targetGroupArn", "advancedConfiguration", "alarmActions", "okActions", "actionsEnabled",
-    "kmsMasterKeyId",
+    "kmsMasterKeyId", "validationMethod", "certificateAuthorityArn", "privateKey",
 ]  # fmt: skip
 
 

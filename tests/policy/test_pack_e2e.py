@@ -10,6 +10,7 @@ from typing import Any
 
 import budget
 import cost
+import front_door
 import pytest
 import releases
 import reliability
@@ -26,8 +27,16 @@ from ops.offline.analyzer import (
 ACCOUNT, REGION = "123456789012", "eu-west-2"
 Good = Any  # the `good` fixture of tests/policy/conftest.py (known-good resource inputs)
 PACK = Path(__file__).resolve().parents[2] / "policy"
-ALL_POLICIES = cost.POLICIES + security.POLICIES + reliability.POLICIES + releases.POLICIES + budget.POLICIES
+ALL_POLICIES = (
+    cost.POLICIES
+    + security.POLICIES
+    + reliability.POLICIES
+    + releases.POLICIES
+    + front_door.POLICIES
+    + budget.POLICIES
+)
 HOURS = 730
+WAF_ACL, WAF_RULE, WAF_MILLION = 5.00, 1.00, 0.60  # AWS WAF, every region (docs/pricing.md)
 # eu-west-2 unit prices from reference/pricing.md
 ALB_HOUR, LCU_HOUR, IPV4_HOUR = 0.02646, 0.0084, 0.005
 X86_VCPU, X86_GB = 0.04656, 0.00511
@@ -78,6 +87,15 @@ def good_stack(good: Good, retention_days: int) -> list[PackResource]:
         resource("aws:ssm/parameter:Parameter", "web-db", good.ssm_parameter()),
         resource("aws:cloudwatch/metricAlarm:MetricAlarm", "web-5xx", good.metric_alarm()),
         resource("aws:sns/topic:Topic", "alerts", good.sns_topic()),
+        resource("aws:acm/certificate:Certificate", "cert", good.certificate()),
+        resource("aws:route53/record:Record", "www", good.alias_record()),
+        resource("aws:wafv2/webAcl:WebAcl", "web-acl", good.web_acl()),
+        resource("aws:wafv2/webAclAssociation:WebAclAssociation", "web-acl-alb", good.web_acl_association()),
+        resource(
+            "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+            "web-acl-logs",
+            good.waf_logging_configuration(),
+        ),
     ]
 
 
@@ -208,7 +226,8 @@ def test_budget_is_a_mandatory_stack_diagnostic_in_dev(dev: PolicyPackRunner, go
     # (base 1 on demand, the other by weight 1:3 -> 0.25 on demand, 0.75 Spot), one log group (1 GB, 14 days),
     # Container Insights on one cluster with one service (15 + 15 metrics assumed), one alarm on one metric,
     # and the CANARY deployments' green tasks: 2 tasks for 0.5 min draining + 10 s x 2 checks + 5 + 5 min
-    # bake = 10.83 min, 20 deploys a month, at the service's blended task-hour. Region from aws:region.
+    # bake = 10.83 min, 20 deploys a month, at the service's blended task-hour; a web ACL with 3 rules
+    # in front of the ALB (1 million requests assumed). Region from aws:region.
     task_hour = 0.25 * X86_VCPU + 0.5 * X86_GB
     blended = (1.25 * task_hour + 0.75 * task_hour * 0.3) / 2
     rollout_minutes = 30 / 60 + 10 * 2 / 60 + 5 + 5
@@ -228,6 +247,9 @@ def test_budget_is_a_mandatory_stack_diagnostic_in_dev(dev: PolicyPackRunner, go
         / 60
         * 20
         * blended,
+        "web-acl WAF web ACL": WAF_ACL,
+        "web-acl WAF rules (3; a rule group counts as one)": 3 * WAF_RULE,
+        "web-acl WAF requests (assumed 1 million per load balancer x 1)": WAF_MILLION,
     }
     total = sum(items.values())
     largest = sorted(items.items(), key=lambda kv: kv[1], reverse=True)[:3]

@@ -47,6 +47,12 @@ PRICE_FIELDS = [
     "kms_key_month",
     "ecr_gb_month",
     "efs_standard_gb_month",
+    "waf_web_acl_month",
+    "waf_rule_month",
+    "waf_requests_million",
+    "waf_bot_control_month",
+    "waf_atp_month",
+    "waf_acfp_month",
 ]
 
 
@@ -91,6 +97,14 @@ def test_the_estimate_prices_with_the_file_next_to_pricing_py() -> None:
 def test_a_price_not_found_is_null_and_stays_none() -> None:
     assert raw()["regions"]["eu-west-2"]["efs_standard_gb_month"] is None
     assert pricing.PRICES["eu-west-2"].efs_standard_gb_month is None
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "eu-west-2"])
+def test_waf_prices_are_the_same_everywhere_and_paid_groups_are_not_found(region: str) -> None:
+    entry = raw()["regions"][region]
+    assert (entry["waf_web_acl_month"], entry["waf_rule_month"], entry["waf_requests_million"]) == (5, 1, 0.6)
+    assert (entry["waf_bot_control_month"], entry["waf_atp_month"], entry["waf_acfp_month"]) == (None,) * 3
+    assert "AWS WAF" in entry["source"]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -307,6 +321,7 @@ def test_the_estimate_imports_only_the_standard_library_and_its_own_modules() ->
     assert own == {
         "pricing",
         "pricing_fargate",
+        "pricing_front_door",
         "pricing_logs",
         "pricing_model",
         "pricing_network",
