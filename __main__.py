@@ -57,6 +57,9 @@ pulumi.export(
         for name, service in platform.services.items()
     },
 )
+if platform.registry is not None:
+    # What CI pushes to: `<url>:<git sha>` (the tag the stack config names).
+    pulumi.export("repositories", {k: v.repository_url for k, v in platform.registry.repositories.items()})
 pulumi.export("dashboardName", platform.dashboard.dashboard.dashboard_name)
 if platform.notifications is not None:
     pulumi.export("notificationTopicArn", platform.notifications.topic.arn)

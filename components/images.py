@@ -23,10 +23,9 @@ ECR_URI = re.compile(
     r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/(?P<repo>[^:@]+)(?:[:@].*)?$"
 )
 PLATFORM = {"x86_64": "linux/amd64", "arm64": "linux/arm64"}
-KEEP_IMAGES = 30  # built images kept per repository (one per commit deployed); older ones expire
 
 
-def lifecycle_policy(keep: int = KEEP_IMAGES) -> str:
+def lifecycle_policy(keep: int) -> str:
     """ECR lifecycle policy: keep the newest `keep` images, expire the rest (storage is billed per GB)."""
     return json.dumps(
         {
@@ -51,10 +50,13 @@ class ImageUri:
 
 @dataclass(frozen=True)
 class EcrImage:
-    """An image in an existing ECR repository of this account and region."""
+    """An image in an ECR repository of this account and region: an existing one (looked up by name), or one
+    the stack creates (components/registry.py), whose URL and ARN are then given."""
 
     repository: str
     tag: str
+    repository_url: pulumi.Input[str] | None = None
+    repository_arn: pulumi.Input[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class BuildImage:
     """A Docker build context, built for the task's architecture and pushed to a new ECR repository."""
 
     context: str
+    keep: int  # images the new repository keeps (config/images.py KEEP_IMAGES); older ones expire
     dockerfile: str | None = None
     target: str | None = None
 
@@ -115,6 +118,11 @@ def resolve_image(
         return ResolvedImage(
             uri=source.uri, repository_arn=ecr_repository_arn_from_uri(source.uri, partition)
         )
+    if isinstance(source, EcrImage) and source.repository_url is not None:
+        return ResolvedImage(
+            uri=pulumi.Output.from_input(source.repository_url).apply(lambda url: f"{url}:{source.tag}"),
+            repository_arn=source.repository_arn,
+        )
     if isinstance(source, EcrImage):
         repository = aws.ecr.get_repository_output(
             name=source.repository, opts=pulumi.InvokeOptions(parent=parent)
@@ -140,7 +148,7 @@ def resolve_image(
     aws.ecr.LifecyclePolicy(
         f"{name}-repo-lifecycle",
         repository=repository.name,
-        policy=lifecycle_policy(),
+        policy=lifecycle_policy(source.keep),
         opts=pulumi.ResourceOptions(parent=parent),
     )
     image = awsx.ecr.Image(

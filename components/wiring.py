@@ -22,6 +22,7 @@ from components.load_balancer import LoadBalancer
 from components.naming import stack_label
 from components.network import ExistingVpcArgs, Network, NetworkArgs, NewVpcArgs, ServiceIngress
 from components.notifications import Notifications, NotificationsArgs
+from components.registry import Registry, RegistryArgs, in_created_repositories
 from components.secrets import (
     StoredSecret,
 )
@@ -61,6 +62,7 @@ class Platform:
     notifications: Notifications | None
     dashboard: Dashboard
     deployment_roles: DeploymentRoles | None
+    registry: Registry | None
 
 
 def partition_of(region: str | None) -> str:
@@ -167,6 +169,11 @@ def build_platform(
             tags=tags,
         ),
     )
+
+    registry = None
+    if cfg.created_repositories:
+        registry = Registry(label, RegistryArgs(repositories=cfg.created_repositories, tags=tags))
+        prepared = {n: (stored, in_created_repositories(c, registry)) for n, (stored, c) in prepared.items()}
 
     front = front_door(cfg, label, network, tags, project=project)
     load_balancer = front.load_balancer
@@ -375,6 +382,7 @@ def build_platform(
         notifications=notifications,
         dashboard=dashboard,
         deployment_roles=deployment_roles,
+        registry=registry,
     )
 
 

@@ -40,7 +40,7 @@ def image_source(image: ImageConfig) -> ImageSource:
     if image.kind == "build":
         assert image.build is not None
         dockerfile = f"{image.build.rstrip('/')}/{image.dockerfile}" if image.dockerfile else None
-        return BuildImage(context=image.build, dockerfile=dockerfile)
+        return BuildImage(context=image.build, keep=image.keep, dockerfile=dockerfile)
     assert image.uri is not None
     return ImageUri(uri=image.uri)
 

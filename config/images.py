@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 from config.base import ACCOUNT, REGION, ConfigModel
 from config.errors import Issue, raise_if, short_repr
 
+KEEP_IMAGES = 30  # images an ECR repository the stack creates keeps (one per commit deployed); older expire
 ECR_REPO_RE = re.compile(r"^(?=.{2,256}\Z)[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*\Z")
 IMAGE_RE = re.compile(
     r"^(?:(?P<registry>[a-zA-Z0-9.-]+(?::\d+)?)/)?"
@@ -44,7 +45,20 @@ class ImageConfig(ConfigModel):
         default=None, description="Full image reference (registry/name:tag or @sha256:digest)."
     )
     repository: str | None = Field(
-        default=None, description="Name of an existing ECR repository in the stack's account."
+        default=None,
+        description="Name of an ECR repository in the stack's account: an existing one, or with create: true "
+        "one the stack creates.",
+    )
+    create: bool = Field(
+        default=False,
+        description="Create the repository (with repository): immutable tags, scan on push, encrypted, the "
+        "newest `keep` images kept; its URL is the stack output repositories.<name>.",
+    )
+    keep: int = Field(
+        default=KEEP_IMAGES,
+        ge=1,
+        le=1000,
+        description="Images a created repository keeps (older ones expire).",
     )
     tag: str | None = Field(
         default=None, description="Tag in `repository` (default latest; must be pinned in prod)."
@@ -108,6 +122,20 @@ def check_image(image: ImageConfig) -> list[Issue]:
                 ("tag",),
                 "applies only to repository; remove tag (put it in the uri, or let build tag "
                 "with the git SHA)",
+            )
+        )
+    if image.create and image.repository is None:
+        issues.append((("create",), "applies only to repository; set repository (its name) or remove create"))
+    if image.explicitly_set("keep") and not image.create:
+        issues.append(
+            (("keep",), "applies only to a repository the stack creates; set create: true or remove keep")
+        )
+    if image.create and image.repository is not None and image.effective_tag == "latest":
+        issues.append(
+            (
+                ("tag",),
+                "must be pinned with create: true: the repository's tags are immutable, so latest could be "
+                "pushed only once; set the tag CI pushes (e.g. the git SHA)",
             )
         )
     if image.dockerfile is not None and image.build is None:

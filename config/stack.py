@@ -106,6 +106,17 @@ class PlatformConfig(ConfigModel):
         return out
 
     @property
+    def created_repositories(self) -> dict[str, int]:
+        """ECR repositories the stack creates (`image.create`) → the images each keeps."""
+        out: dict[str, int] = {}
+        for svc in self.services.values():
+            for _, container in svc.containers():
+                image = container.image
+                if image.create and image.repository is not None:
+                    out[image.repository] = max(out.get(image.repository, 0), image.keep)
+        return out
+
+    @property
     def service_hosts(self) -> dict[str, list[str]]:
         """Service → the host names of its route inside the domain's zone (exact names or `*.` wildcards):
         each gets an alias record and a place on the certificate."""
@@ -245,7 +256,29 @@ def check_platform(cfg: PlatformConfig) -> list[Issue]:
             )
         )
     issues.extend(check_front_door(cfg))
+    issues.extend(check_repositories(cfg))
     issues.extend(check_releases(cfg))
+    return issues
+
+
+def check_repositories(cfg: PlatformConfig) -> list[Issue]:
+    """A repository the stack creates is one resource: every container naming it agrees on `keep`."""
+    issues: list[Issue] = []
+    kept: dict[str, int] = {}
+    for name, svc in cfg.services.items():
+        for cname, container in svc.containers():
+            image = container.image
+            if not image.create or image.repository is None:
+                continue
+            if image.repository in kept and kept[image.repository] != image.keep:
+                issues.append(
+                    (
+                        ("services", name, *container_prefix(cname), "image", "keep"),
+                        f"{image.keep} differs from the {kept[image.repository]} another container keeps in "
+                        f"repository {image.repository}; use one value",
+                    )
+                )
+            kept.setdefault(image.repository, image.keep)
     return issues
 
 

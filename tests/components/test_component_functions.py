@@ -426,7 +426,7 @@ def test_service_guards_cover_secrets_storage_and_builds() -> None:
     with pytest.raises(ValueError) as err:
         check_service_args("svc", service_args(efs_volumes=[EfsVolume("data")], subnet_count=0))
     assert str(err.value) == "Service `svc` creates an EFS file system, which needs at least one subnet."
-    built = [ContainerArgs(name="app", image=BuildImage("./app"), port=80)]
+    built = [ContainerArgs(name="app", image=BuildImage("./app", 30), port=80)]
     with pytest.raises(ValueError) as err:
         check_service_args("svc", service_args(containers=built))
     assert str(err.value) == "Service `svc` builds the image of app: an image tag (the git SHA) is required."

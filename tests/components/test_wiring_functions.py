@@ -138,8 +138,11 @@ def test_kept_capability_is_expressed_by_not_dropping_it() -> None:
         ({"uri": "nginx:1.27"}, ImageUri("nginx:1.27")),
         ({"repository": "backend"}, EcrImage("backend", "latest")),
         ({"repository": "backend", "tag": "1.2"}, EcrImage("backend", "1.2")),
-        ({"build": "./app", "dockerfile": "Dockerfile.prod"}, BuildImage("./app", "./app/Dockerfile.prod")),
-        ({"build": "./app"}, BuildImage("./app")),
+        (
+            {"build": "./app", "dockerfile": "Dockerfile.prod"},
+            BuildImage("./app", 30, "./app/Dockerfile.prod"),
+        ),
+        ({"build": "./app"}, BuildImage("./app", 30)),
     ],
 )
 def test_image_source(image: dict[str, str], expected: object) -> None:

@@ -48,7 +48,7 @@ FargateService(
         containers=[
             ContainerArgs(
                 name="api",
-                image=BuildImage(context="./app"),
+                image=BuildImage(context="./app", keep=30),
                 port=8000,
                 cpu=768,
                 memory=1536,
